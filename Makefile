@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create/update .venv themselves.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export AWS_DEFAULT_REGION ?= us-east-1
+export STACK_NAME ?= audience-segmentation
+
+.PHONY: venv demo up test test-unit test-integration test-e2e lint bench fire lock clean
+
+venv: $(STAMP)
+
+# Reinstalls only when the dependency declarations change.
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/python scripts/demo.py
+
+up: venv
+	$(BIN)/python -m localcloud up
+
+# Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
+fire: venv
+	$(BIN)/python -m localcloud fire $(RULE)
+
+test: venv
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/python -m pytest -q
+
+test-unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+test-integration: venv
+	$(BIN)/python -m pytest -q tests/integration
+
+test-e2e: venv
+	$(BIN)/python -m pytest -q tests/e2e
+
+lint: venv
+	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+# Refresh the lock after changing dependencies in pyproject.toml.
+lock: venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache

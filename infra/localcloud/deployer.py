@@ -1,0 +1,444 @@
+"""Deploys template.yaml through boto3 to whatever endpoint the environment names: the embedded
+local cloud, moto inside `mock_aws`, or LocalStack (AWS_ENDPOINT_URL). On AWS itself use
+`sam build && sam deploy`; this deployer covers the SAM subset the project uses and refuses anything
+else with the resource's name and the reason.
+
+IAM: roles are created so that ARNs are real, but policies are not expanded here (neither moto nor
+LocalStack's free edition enforce IAM); cfn-lint validates them and AWS enforces them.
+"""
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from localcloud.template import Resolver, TemplateError, load_template, references
+
+LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+STATES_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+_SKIPPED_FILES = ("__pycache__", ".pyc", ".DS_Store")
+
+
+@dataclass
+class Deployment:
+    stack_name: str
+    region: str
+    account_id: str
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> type, ref, attributes
+    outputs: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)  # rule name -> logical id of its target
+    routes: list[str] = field(default_factory=list)
+
+    def ref(self, logical_id: str) -> Any:
+        return self.resources[logical_id]["ref"]
+
+    def http_api_id(self) -> str:
+        apis = [r["ref"] for r in self.resources.values() if r["type"] == "AWS::Serverless::HttpApi"]
+        if len(apis) != 1:
+            raise TemplateError(f"expected one AWS::Serverless::HttpApi, found {len(apis)}")
+        return apis[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack_name": self.stack_name, "region": self.region, "account_id": self.account_id,
+                "resources": self.resources, "outputs": self.outputs, "rules": self.rules, "routes": self.routes}
+
+
+def zip_directory(directory: Path) -> bytes:
+    """A deterministic zip of a directory (sorted, fixed timestamps): same code, same CodeSha256."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(directory.rglob("*")):
+            if path.is_file() and not any(part in str(path) for part in _SKIPPED_FILES):
+                info = zipfile.ZipInfo(str(path.relative_to(directory)), date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def _allow_only(logical_id: str, kind: str, props: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(props) - allowed)
+    if unknown:
+        raise TemplateError(f"{logical_id} ({kind}): the local deployer does not support "
+                            f"{', '.join(unknown)} (supported: {', '.join(sorted(allowed))})")
+
+
+class Deployer:
+    def __init__(self, template_path: str | Path, stack_name: str, session: boto3.session.Session | None = None,
+                 parameters: dict[str, str] | None = None):
+        self.template_path = Path(template_path).resolve()
+        self.root = self.template_path.parent
+        self.template = load_template(self.template_path)
+        self.stack_name = stack_name
+        self.session = session or boto3.session.Session()
+        self.parameter_overrides = parameters or {}
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str):
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service)
+        return self._clients[service]
+
+    # ------------------------------------------------------------------ planning
+    def _parameters(self) -> dict[str, Any]:
+        values = {}
+        for name, spec in self.template.get("Parameters", {}).items():
+            if name in self.parameter_overrides:
+                values[name] = self.parameter_overrides[name]
+            elif "Default" in spec:
+                values[name] = spec["Default"]
+            else:
+                raise TemplateError(f"parameter {name} has no Default and no value was given")
+        return values
+
+    def plan(self) -> list[str]:
+        """Logical ids in dependency order; refuses unknown references and cycles."""
+        resources = self.template["Resources"]
+        known = set(resources) | set(self.template.get("Parameters", {}))
+        graph: dict[str, set[str]] = {}
+        for logical_id, resource in resources.items():
+            kind = resource.get("Type", "")
+            if kind not in self.HANDLERS:
+                raise TemplateError(f"{logical_id}: resource type {kind or '(missing)'} is not supported by the "
+                                    f"local deployer (supported: {', '.join(sorted(self.HANDLERS))})")
+            if "Condition" in resource:
+                raise TemplateError(f"{logical_id}: Conditions are not supported by the local deployer")
+            deps = {ref for ref in references(resource.get("Properties", {})) if not ref.startswith("AWS::")}
+            depends_on = resource.get("DependsOn", [])
+            deps |= set([depends_on] if isinstance(depends_on, str) else depends_on)
+            missing = deps - known
+            if missing:
+                raise TemplateError(f"{logical_id}: refers to unknown {', '.join(sorted(missing))}")
+            graph[logical_id] = deps & set(resources)
+        try:
+            return list(TopologicalSorter(graph).static_order())
+        except CycleError as error:
+            raise TemplateError(f"circular dependency between resources: {' -> '.join(error.args[1])}") from error
+
+    # ------------------------------------------------------------------ deploying
+    def deploy(self) -> Deployment:
+        order = self.plan()
+        identity = self.client("sts").get_caller_identity()
+        region = self.session.region_name or self.client("sts").meta.region_name
+        deployment = Deployment(self.stack_name, region, identity["Account"])
+        names: dict[str, Any] = {
+            "AWS::Region": region, "AWS::AccountId": identity["Account"], "AWS::StackName": self.stack_name,
+            "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", **self._parameters(),
+        }
+        self.resolver = Resolver(names)
+        self.deployment = deployment
+        for logical_id in order:
+            resource = self.template["Resources"][logical_id]
+            kind = resource["Type"]
+            props = self._with_globals(kind, resource.get("Properties", {}))
+            ref, attributes = self.HANDLERS[kind](self, logical_id, props, resource.get("Metadata", {}))
+            names[logical_id] = ref
+            names.update({f"{logical_id}.{name}": value for name, value in attributes.items()})
+            deployment.resources[logical_id] = {"type": kind, "ref": ref, "attributes": attributes}
+        for name, output in self.template.get("Outputs", {}).items():
+            deployment.outputs[name] = self.resolver.resolve(output["Value"], f"Outputs.{name}")
+        return deployment
+
+    def _with_globals(self, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+        section = {"AWS::Serverless::Function": "Function", "AWS::Serverless::HttpApi": "HttpApi",
+                   "AWS::Serverless::StateMachine": "StateMachine"}.get(kind)
+        defaults = self.template.get("Globals", {}).get(section, {}) if section else {}
+        merged = {**defaults, **props}
+        if "Environment" in defaults and "Environment" in props:  # SAM merges environment variables
+            merged["Environment"] = {"Variables": {**defaults["Environment"].get("Variables", {}),
+                                                   **props["Environment"].get("Variables", {})}}
+        return merged
+
+    def _resolve(self, logical_id: str, value: Any) -> Any:
+        return self.resolver.resolve(value, logical_id)
+
+    def _role(self, logical_id: str, trust: dict[str, Any]) -> str:
+        name = f"{self.stack_name}-{logical_id}"[:64]
+        iam = self.client("iam")
+        try:
+            return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "EntityAlreadyExists":
+                raise
+            return iam.get_role(RoleName=name)["Role"]["Arn"]
+
+    def _code_path(self, logical_id: str, relative: Any) -> Path:
+        if not isinstance(relative, str):
+            raise TemplateError(f"{logical_id}: CodeUri/ContentUri must be a local path for the local deployer")
+        path = (self.root / relative).resolve()
+        if not path.is_dir():
+            raise TemplateError(f"{logical_id}: code directory {relative} does not exist")
+        return path
+
+    # ---- AWS::Serverless::LayerVersion
+    def _layer(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Serverless::LayerVersion", props,
+                    {"LayerName", "Description", "ContentUri", "CompatibleRuntimes", "RetentionPolicy",
+                     "LicenseInfo", "CompatibleArchitectures"})
+        props = self._resolve(logical_id, props)
+        content = self._code_path(logical_id, props["ContentUri"])
+        # Lambda layers unpack under /opt/python: package the source the same way.
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, zipfile.ZipFile(
+                io.BytesIO(zip_directory(content))) as source:
+            for info in source.infolist():
+                archive.writestr(f"python/{info.filename}", source.read(info))
+        published = self.client("lambda").publish_layer_version(
+            LayerName=props.get("LayerName", f"{self.stack_name}-{logical_id}"),
+            Description=props.get("Description", ""), Content={"ZipFile": buffer.getvalue()},
+            CompatibleRuntimes=props.get("CompatibleRuntimes", []))
+        arn = published["LayerVersionArn"]
+        return arn, {"Arn": arn}
+
+    # ---- AWS::DynamoDB::Table
+    def _table(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::DynamoDB::Table", props,
+                    {"TableName", "BillingMode", "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes",
+                     "LocalSecondaryIndexes", "TimeToLiveSpecification", "PointInTimeRecoverySpecification",
+                     "SSESpecification", "StreamSpecification", "Tags", "DeletionProtectionEnabled"})
+        props = self._resolve(logical_id, props)
+        name = props.get("TableName", f"{self.stack_name}-{logical_id}")
+        dynamodb = self.client("dynamodb")
+        request = {key: props[key] for key in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes",
+                                                "LocalSecondaryIndexes", "StreamSpecification", "Tags")
+                   if key in props}
+        if "SSESpecification" in props:
+            request["SSESpecification"] = {"Enabled": bool(props["SSESpecification"].get("SSEEnabled"))}
+        try:
+            dynamodb.create_table(TableName=name, BillingMode=props.get("BillingMode", "PROVISIONED"), **request)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+        dynamodb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            current = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+            if current.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
+                dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
+                    "Enabled": True, "AttributeName": ttl["AttributeName"]})
+        pitr = props.get("PointInTimeRecoverySpecification", {})
+        if pitr.get("PointInTimeRecoveryEnabled"):
+            dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={
+                "PointInTimeRecoveryEnabled": True})
+        table = dynamodb.describe_table(TableName=name)["Table"]
+        return name, {"Arn": table["TableArn"], "StreamArn": table.get("LatestStreamArn")}
+
+    # ---- AWS::S3::Bucket
+    def _bucket(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::S3::Bucket", props,
+                    {"BucketName", "VersioningConfiguration", "BucketEncryption", "PublicAccessBlockConfiguration",
+                     "Tags"})
+        props = self._resolve(logical_id, props)
+        name = props.get("BucketName", f"{self.stack_name}-{logical_id}".lower())
+        s3 = self.client("s3")
+        region = self.deployment.region
+        try:
+            if region == "us-east-1":
+                s3.create_bucket(Bucket=name)
+            else:
+                s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+                raise
+        if "VersioningConfiguration" in props:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={
+                "Status": props["VersioningConfiguration"]["Status"]})
+        if "BucketEncryption" in props:
+            rules = [{"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                      **({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {})}
+                     for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        if "PublicAccessBlockConfiguration" in props:
+            s3.put_public_access_block(Bucket=name,
+                                       PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+
+    # ---- AWS::Serverless::HttpApi
+    def _http_api(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Serverless::HttpApi", props,
+                    {"Description", "StageName", "CorsConfiguration", "FailOnWarnings", "Tags"})
+        props = self._resolve(logical_id, props)
+        apigw = self.client("apigatewayv2")
+        name = f"{self.stack_name}-{logical_id}"
+        existing = [api for api in apigw.get_apis()["Items"] if api["Name"] == name]
+        if existing:
+            api_id = existing[0]["ApiId"]
+        else:
+            request: dict[str, Any] = {"Name": name, "ProtocolType": "HTTP",
+                                       "Description": props.get("Description", "")}
+            cors = props.get("CorsConfiguration")
+            if isinstance(cors, dict):
+                request["CorsConfiguration"] = cors
+            api_id = apigw.create_api(**request)["ApiId"]
+            apigw.create_stage(ApiId=api_id, StageName=props.get("StageName", "$default"), AutoDeploy=True)
+        return api_id, {"ApiEndpoint": f"https://{api_id}.execute-api.{self.deployment.region}.amazonaws.com"}
+
+    # ---- AWS::Serverless::Function
+    def _function(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Serverless::Function", props,
+                    {"FunctionName", "Description", "CodeUri", "Handler", "Runtime", "Architectures",
+                     "MemorySize", "Timeout", "Tracing", "Layers", "Environment", "Policies", "Events",
+                     "ReservedConcurrentExecutions", "Tags"})
+        events = props.pop("Events", {})
+        props.pop("Policies", None)  # see the module docstring: IAM is enforced on AWS only
+        props = self._resolve(logical_id, props)
+        name = props.get("FunctionName", f"{self.stack_name}-{logical_id}")[:64]
+        code = zip_directory(self._code_path(logical_id, props["CodeUri"]))
+        config: dict[str, Any] = {
+            "Runtime": props.get("Runtime", "python3.12"), "Handler": props["Handler"],
+            "Role": self._role(logical_id, LAMBDA_TRUST), "Description": props.get("Description", ""),
+            "Timeout": int(props.get("Timeout", 3)), "MemorySize": int(props.get("MemorySize", 128)),
+            "Environment": {"Variables": {k: str(v) for k, v in
+                                          props.get("Environment", {}).get("Variables", {}).items()}},
+            "Layers": props.get("Layers", []),
+            "TracingConfig": {"Mode": "Active" if props.get("Tracing") == "Active" else "PassThrough"},
+        }
+        lambda_client = self.client("lambda")
+        try:
+            arn = lambda_client.create_function(FunctionName=name, Code={"ZipFile": code},
+                                                Architectures=props.get("Architectures", ["x86_64"]),
+                                                **config)["FunctionArn"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceConflictException":
+                raise
+            arn = lambda_client.update_function_code(FunctionName=name, ZipFile=code)["FunctionArn"]
+            lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name)
+            lambda_client.update_function_configuration(FunctionName=name, **config)
+        for event_id, event in events.items():
+            self._function_event(logical_id, name, arn, event_id, event)
+        return name, {"Arn": arn}
+
+    def _permission(self, function_name: str, statement_id: str, principal: str, source_arn: str) -> None:
+        try:
+            self.client("lambda").add_permission(FunctionName=function_name, StatementId=statement_id,
+                                                 Action="lambda:InvokeFunction", Principal=principal,
+                                                 SourceArn=source_arn)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceConflictException":
+                raise
+
+    def _function_event(self, logical_id: str, function_name: str, function_arn: str, event_id: str,
+                        event: dict[str, Any]) -> None:
+        where = f"{logical_id}.Events.{event_id}"
+        kind = event.get("Type")
+        props = self._resolve(where, event.get("Properties", {}))
+        if kind == "HttpApi":
+            _allow_only(where, "HttpApi event", props, {"ApiId", "Path", "Method", "TimeoutInMillis"})
+            if "ApiId" not in props:
+                raise TemplateError(f"{where}: HttpApi events need ApiId (declare an AWS::Serverless::HttpApi)")
+            self._route(props["ApiId"], f"{props['Method'].upper()} {props['Path']}", function_arn,
+                        int(props.get("TimeoutInMillis", 30000)))
+            self._permission(function_name, f"{event_id}Permission", "apigateway.amazonaws.com",
+                             f"arn:aws:execute-api:{self.deployment.region}:{self.deployment.account_id}:"
+                             f"{props['ApiId']}/*")
+        elif kind == "Schedule":
+            rule_arn = self._schedule(where, props, function_arn, logical_id, target_role=None)
+            self._permission(function_name, f"{event_id}Permission", "events.amazonaws.com", rule_arn)
+        elif kind == "S3":
+            _allow_only(where, "S3 event", props, {"Bucket", "Events", "Filter"})
+            self._permission(function_name, f"{event_id}Permission", "s3.amazonaws.com",
+                             f"arn:aws:s3:::{props['Bucket']}")
+            self._bucket_notification(props, function_arn, f"{logical_id}-{event_id}")
+        else:
+            raise TemplateError(f"{where}: event type {kind} is not supported by the local deployer "
+                                f"(supported: HttpApi, Schedule, S3)")
+
+    def _route(self, api_id: str, route_key: str, function_arn: str, timeout_ms: int) -> None:
+        apigw = self.client("apigatewayv2")
+        for route in apigw.get_routes(ApiId=api_id)["Items"]:
+            if route["RouteKey"] == route_key:
+                apigw.delete_route(ApiId=api_id, RouteId=route["RouteId"])
+        integration = apigw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY",
+                                               IntegrationUri=function_arn, PayloadFormatVersion="2.0",
+                                               TimeoutInMillis=timeout_ms)
+        apigw.create_route(ApiId=api_id, RouteKey=route_key, Target=f"integrations/{integration['IntegrationId']}")
+        self.deployment.routes.append(route_key)
+
+    def _schedule(self, where: str, props: dict[str, Any], target_arn: str, target_logical_id: str,
+                  target_role: str | None) -> str:
+        _allow_only(where, "Schedule event", props, {"Name", "Description", "Schedule", "Input", "Enabled", "State"})
+        name = props.get("Name", f"{self.stack_name}-{where.replace('.Events.', '-')}")[:64]
+        enabled = props.get("Enabled", True) and props.get("State", "ENABLED") == "ENABLED"
+        events = self.client("events")
+        rule_arn = events.put_rule(Name=name, ScheduleExpression=props["Schedule"],
+                                   State="ENABLED" if enabled else "DISABLED",
+                                   Description=props.get("Description", ""))["RuleArn"]
+        target: dict[str, Any] = {"Id": target_logical_id, "Arn": target_arn}
+        if "Input" in props:
+            target["Input"] = props["Input"]
+        if target_role:
+            target["RoleArn"] = target_role
+        events.put_targets(Rule=name, Targets=[target])
+        self.deployment.rules[name] = target_logical_id
+        return rule_arn
+
+    def _bucket_notification(self, props: dict[str, Any], function_arn: str, notification_id: str) -> None:
+        s3 = self.client("s3")
+        bucket = props["Bucket"]
+        configuration = s3.get_bucket_notification_configuration(Bucket=bucket)
+        configuration.pop("ResponseMetadata", None)
+        functions = [c for c in configuration.get("LambdaFunctionConfigurations", []) if c.get("Id") != notification_id]
+        entry: dict[str, Any] = {"Id": notification_id, "LambdaFunctionArn": function_arn,
+                                 "Events": props["Events"] if isinstance(props["Events"], list) else [props["Events"]]}
+        if "Filter" in props:
+            entry["Filter"] = {"Key": {"FilterRules": props["Filter"]["S3Key"]["Rules"]}}
+        configuration["LambdaFunctionConfigurations"] = [*functions, entry]
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=configuration)
+
+    # ---- AWS::Serverless::StateMachine
+    def _state_machine(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Serverless::StateMachine", props,
+                    {"Name", "Type", "Definition", "DefinitionUri", "DefinitionSubstitutions", "Policies", "Role",
+                     "Tracing", "Events", "Logging", "Tags"})
+        events = props.pop("Events", {})
+        props.pop("Policies", None)
+        props = self._resolve(logical_id, props)
+        if "DefinitionUri" in props:
+            definition = (self.root / props["DefinitionUri"]).read_text(encoding="utf-8")
+        elif "Definition" in props:
+            definition = json.dumps(props["Definition"])
+        else:
+            raise TemplateError(f"{logical_id}: a state machine needs Definition or DefinitionUri")
+        for key, value in props.get("DefinitionSubstitutions", {}).items():
+            definition = definition.replace("${" + key + "}", str(value))
+        name = props.get("Name", f"{self.stack_name}-{logical_id}")
+        role = props.get("Role") or self._role(logical_id, STATES_TRUST)
+        sfn = self.client("stepfunctions")
+        arn = f"arn:aws:states:{self.deployment.region}:{self.deployment.account_id}:stateMachine:{name}"
+        try:
+            arn = sfn.create_state_machine(name=name, definition=definition, roleArn=role,
+                                           type=props.get("Type", "STANDARD"))["stateMachineArn"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "StateMachineAlreadyExists":
+                raise
+            sfn.update_state_machine(stateMachineArn=arn, definition=definition, roleArn=role)
+        for event_id, event in events.items():
+            where = f"{logical_id}.Events.{event_id}"
+            if event.get("Type") != "Schedule":
+                raise TemplateError(f"{where}: state machine event type {event.get('Type')} is not supported "
+                                    "by the local deployer (supported: Schedule)")
+            self._schedule(where, self._resolve(where, event.get("Properties", {})), arn, logical_id,
+                           target_role=self._role(f"{logical_id}-{event_id}", {
+                               **STATES_TRUST, "Statement": [{**STATES_TRUST["Statement"][0],
+                                                              "Principal": {"Service": "events.amazonaws.com"}}]}))
+        return arn, {"Arn": arn, "Name": name}
+
+    HANDLERS = {
+        "AWS::Serverless::LayerVersion": _layer,
+        "AWS::DynamoDB::Table": _table,
+        "AWS::S3::Bucket": _bucket,
+        "AWS::Serverless::HttpApi": _http_api,
+        "AWS::Serverless::Function": _function,
+        "AWS::Serverless::StateMachine": _state_machine,
+    }
+
+
+def deploy(template_path: str | Path, stack_name: str, **kwargs: Any) -> Deployment:
+    return Deployer(template_path, stack_name, **kwargs).deploy()

@@ -1,0 +1,147 @@
+"""Runs Lambda handlers in this process, the way the Lambda runtime would run them in a container:
+the function's deployed zip is unpacked once per code version, its handler imported once (so later
+invocations are warm, as on AWS), its environment applied, and its output captured into CloudWatch Logs.
+
+Limits of running in-process, by design: the timeout and memory size are not enforced, and environment
+variables are process-wide (functions of one stack share almost all of theirs).
+"""
+
+import importlib.util
+import io
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+import zipfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+_local = threading.local()
+_lock = threading.Lock()
+_handlers: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
+_code_root = Path(tempfile.mkdtemp(prefix="localcloud-lambda-"))
+echo_logs = False  # the local cloud's server sets this, so function logs also appear on its console
+
+
+class _ThreadRoutedStream(io.TextIOBase):
+    """sys.stdout/sys.stderr stand-in: writes go to the invocation running on this thread, if any."""
+
+    def __init__(self, fallback: Any):
+        self.fallback = fallback
+
+    def write(self, text: str) -> int:
+        stack = getattr(_local, "captures", None)
+        if stack:
+            stack[-1].write(text)
+            if echo_logs:
+                self.fallback.write(text)
+            return len(text)
+        return self.fallback.write(text)
+
+    def flush(self) -> None:
+        self.fallback.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.fallback, "encoding", "utf-8")
+
+
+def _install_streams() -> None:
+    if not isinstance(sys.stdout, _ThreadRoutedStream):
+        sys.stdout = _ThreadRoutedStream(sys.stdout)
+    if not isinstance(sys.stderr, _ThreadRoutedStream):
+        sys.stderr = _ThreadRoutedStream(sys.stderr)
+
+
+class LambdaContext:
+    """The context object the Lambda runtime passes to a handler."""
+
+    def __init__(self, function: Any, request_id: str):
+        self.function_name = function.function_name
+        self.function_version = function.version
+        self.invoked_function_arn = function.function_arn
+        self.memory_limit_in_mb = int(function.memory_size)
+        self.aws_request_id = request_id
+        self.log_group_name = function.logs_group_name
+        self.log_stream_name = f"{time.strftime('%Y/%m/%d')}/[{function.version}]{request_id.replace('-', '')}"
+        self._deadline = time.monotonic() + int(function.timeout)
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def _environment(function: Any) -> dict[str, str]:
+    return {
+        "AWS_REGION": function.region,
+        "AWS_DEFAULT_REGION": function.region,
+        "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+        "AWS_LAMBDA_FUNCTION_VERSION": str(function.version),
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+        "AWS_LAMBDA_LOG_GROUP_NAME": function.logs_group_name,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.run_time}",
+        "AWS_SAM_LOCAL": "true",  # as under `sam local`: tells Powertools Tracer there is no X-Ray daemon
+        **{key: str(value) for key, value in (function.environment_vars or {}).items()},
+    }
+
+
+def _load_handler(function: Any) -> Callable[[Any, Any], Any]:
+    key = (function.function_arn, function.code_sha_256)
+    with _lock:
+        if key in _handlers:
+            return _handlers[key]
+        target = _code_root / f"{function.function_name}-{function.code_sha_256[:16]}"
+        if not target.exists():
+            with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as archive:
+                archive.extractall(target)
+        module_path, _, attribute = function.handler.rpartition(".")
+        source = target / (module_path.replace(".", "/") + ".py")
+        if not source.is_file():
+            raise ImportError(f"Unable to import module '{module_path}': {source.name} is not in the deployed code")
+        spec = importlib.util.spec_from_file_location(f"lambda_{function.function_name}_{module_path}", source)
+        module: ModuleType = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if not callable(getattr(module, attribute, None)):
+            raise AttributeError(f"Handler '{attribute}' missing on module '{module_path}'")
+        _handlers[key] = getattr(module, attribute)
+        return _handlers[key]
+
+
+def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
+    """Invoke a moto LambdaFunction in-process: (payload, errored, log text)."""
+    _install_streams()
+    request_id = str(uuid.uuid4())
+    os.environ.update(_environment(function))
+    capture = io.StringIO()
+    _local.captures = [*getattr(_local, "captures", []), capture]
+    started = time.perf_counter()
+    print(f"START RequestId: {request_id} Version: {function.version}")
+    errored = False
+    try:
+        handler = _load_handler(function)
+        result = handler(event, LambdaContext(function, request_id))
+        payload = json.dumps(result)
+    except Exception as error:  # the Lambda runtime reports every handler failure the same way
+        errored = True
+        trace = traceback.format_exception(error)
+        print("".join(trace), end="")
+        payload = json.dumps({
+            "errorMessage": str(error), "errorType": type(error).__name__,
+            "requestId": request_id, "stackTrace": [line.rstrip("\n") for line in trace[1:-1]],
+        })
+    finally:
+        duration = (time.perf_counter() - started) * 1000
+        print(f"END RequestId: {request_id}")
+        print(f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms")
+        _local.captures = _local.captures[:-1]
+    logs = capture.getvalue()
+    function.logs_backend.ensure_log_group(function.logs_group_name)
+    function.save_logs(logs)
+    return payload, errored, logs

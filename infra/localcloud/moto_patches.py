@@ -1,0 +1,88 @@
+"""Every change this project makes to moto 5.2.5, in one place. Each patch names the moto behaviour it covers.
+
+Applied once per process by `apply()`; the local cloud's server and the tests' `mock_aws` fixtures call it.
+"""
+
+import copy
+import json
+import logging
+import threading
+import uuid
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+from moto.awslambda.utils import get_backend as lambda_backend
+from moto.events.models import Rule
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from moto.stepfunctions.responses import get_backend as stepfunctions_backend
+
+from localcloud import lambda_runtime
+
+log = logging.getLogger("localcloud")
+_applied = False
+_apply_lock = threading.Lock()
+
+
+# moto: LambdaFunction._invoke_lambda starts a Docker container for every invocation (Invoke API,
+# Step Functions tasks, S3 notifications). There is no Docker here: run the handler in-process.
+def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+    return lambda_runtime.invoke(self, event if event is not None else {})
+
+
+# moto: Rule.send_to_targets raises NotImplementedError for Lambda and Step Functions targets, and a
+# schedule-only rule (no EventPattern) matches every PutEvents. Deliver to Lambda and Step Functions;
+# leave the targets moto supports to moto; never deliver events to schedule-only rules.
+_original_send_to_targets = Rule.send_to_targets
+
+
+def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    if self.scheduled_expression and not self.event_pattern.get_pattern():
+        return
+    if not self.event_pattern.matches_event(original_event):
+        return
+    ours = [t for t in self.targets if t["Arn"].split(":")[2] in ("lambda", "states")]
+    for target in ours:
+        event = json.loads(target["Input"]) if "Input" in target else original_event
+        try:
+            deliver(self.account_id, self.region_name, target["Arn"], event)
+        except Exception:  # delivery is asynchronous on AWS: record the failure, do not fail PutEvents
+            log.exception("EventBridge rule %s could not deliver to %s", self.name, target["Arn"])
+    others = [t for t in self.targets if t not in ours]
+    if others:
+        clone = copy.copy(self)
+        clone.targets = others
+        _original_send_to_targets(clone, original_event, transform_input)
+
+
+def deliver(account_id: str, region: str, target_arn: str, event: Any) -> dict[str, Any]:
+    """Deliver an event to a Lambda function or Step Functions state machine target."""
+    service = target_arn.split(":")[2]
+    if service == "lambda":
+        function = lambda_backend(account_id, region).get_function(target_arn)
+        payload, errored, _logs = function._invoke_lambda(event)
+        return {"target": target_arn, "errored": errored, "payload": json.loads(payload)}
+    execution = stepfunctions_backend(account_id, region).start_execution(
+        target_arn, name=str(uuid.uuid4()), execution_input=json.dumps(event))
+    return {"target": target_arn, "execution_arn": execution.execution_arn}
+
+
+# moto: StepFunctionsParserBackend.start_execution names an execution started without a name 'None',
+# so the second one fails with ExecutionAlreadyExists. AWS generates a UUID.
+_original_start_execution = StepFunctionsParserBackend.start_execution
+
+
+def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, name: Any = None,
+                     execution_input: Any = None, trace_header: Any = None) -> Any:
+    return _original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), execution_input,
+                                      trace_header)
+
+
+def apply() -> None:
+    global _applied
+    with _apply_lock:
+        if _applied:
+            return
+        LambdaFunction._invoke_lambda = _invoke_lambda
+        Rule.send_to_targets = _send_to_targets
+        StepFunctionsParserBackend.start_execution = _start_execution
+        _applied = True

@@ -1,0 +1,101 @@
+"""HTTP API helpers shared by every handler: one resolver factory with the error contract.
+
+Error bodies are JSON: {"message": str, "request_id": str} plus, for 422, "errors": [{"field", "message"}].
+Unexpected exceptions become 500 with the request id only; the stack trace goes to the function's log.
+"""
+
+import json
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from segmentation.platform.errors import InvalidInput, PlatformError
+
+# A handler that records no metric on some path is normal here, not worth a warning per invocation.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+def error_response(status_code: int, message: str, request_id: str | None, **extra: Any) -> Response:
+    body = {"message": message, "request_id": request_id, **extra}
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+
+def _field_path(location: tuple | list) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def create_app() -> APIGatewayHttpResolver:
+    """A resolver with request/response validation and the platform's error contract."""
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    def request_id() -> str | None:
+        context = app.lambda_context
+        return getattr(context, "aws_request_id", None)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        errors = [{"field": _field_path(e.get("loc", ())), "message": e.get("msg", "invalid")} for e in error.errors()]
+        logger.info("request rejected", extra={"errors": errors})
+        return error_response(422, "invalid request: " + "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+                              request_id(), errors=errors)
+
+    @app.exception_handler(InvalidInput)
+    def _invalid_input(error: InvalidInput) -> Response:
+        errors = [{"field": error.field, "message": str(error)}] if error.field else []
+        return error_response(422, str(error), request_id(), errors=errors)
+
+    @app.exception_handler(PlatformError)
+    def _platform_error(error: PlatformError) -> Response:
+        if error.status_code >= 500:
+            logger.error("dependency failure", extra={"error": str(error), "error_type": type(error).__name__})
+        return error_response(error.status_code, str(error), request_id())
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal server error", request_id())
+
+    @app.not_found
+    def _no_route(_error: Exception) -> Response:
+        return error_response(404, f"no route for {app.current_event.http_method} {app.current_event.path}",
+                              request_id())
+
+    return app
+
+
+def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict, LambdaContext], dict]:
+    """The Lambda entry point for an HTTP API resolver, with structured logs, metrics and tracing."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict, context: LambdaContext) -> dict:
+        return app.resolve(event, context)
+
+    return handler
+
+
+def batch_handler(function: Callable[[dict], Any]) -> Callable[[dict, LambdaContext], Any]:
+    """The Lambda entry point for a batch job or a Step Functions task: failures propagate, so
+    Step Functions Retry/Catch see the error type, and are logged with the input that caused them."""
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def handler(event: dict, context: LambdaContext) -> Any:
+        try:
+            return function(event)
+        except Exception:
+            logger.exception("task failed", extra={"event": event})
+            raise
+
+    return handler

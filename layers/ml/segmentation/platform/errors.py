@@ -1,0 +1,41 @@
+"""Domain errors; the API layer maps each to an HTTP status."""
+
+
+class PlatformError(Exception):
+    """Base class: the message is safe to show to a caller."""
+
+    status_code = 500
+
+
+class InvalidInput(PlatformError):
+    """Input that cannot be processed; `field` names where the problem is."""
+
+    status_code = 422
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(PlatformError):
+    status_code = 404
+
+
+class Conflict(PlatformError):
+    status_code = 409
+
+
+class DependencyUnavailable(PlatformError):
+    """A table, bucket, model or other dependency is missing or unreachable."""
+
+    status_code = 503
+
+
+class ConfigurationError(DependencyUnavailable):
+    """The function was deployed without a setting it needs."""
+
+
+class TransientError(PlatformError):
+    """Worth retrying: Step Functions Retry blocks match this error name."""
+
+    status_code = 503

@@ -1,0 +1,46 @@
+"""Health of the deployment's components: each is checked and reported, none hides another."""
+
+from collections.abc import Callable
+from typing import Any
+
+from segmentation.platform import aws, settings
+
+
+def _table(name_getter: Callable[[], str]) -> Callable[[], dict[str, Any]]:
+    def check() -> dict[str, Any]:
+        table = aws.client("dynamodb").describe_table(TableName=name_getter())["Table"]
+        return {"name": table["TableName"], "state": table["TableStatus"], "ok": table["TableStatus"] == "ACTIVE"}
+
+    return check
+
+
+def _bucket() -> dict[str, Any]:
+    name = settings.artifacts_bucket()
+    aws.client("s3").head_bucket(Bucket=name)
+    return {"name": name, "ok": True}
+
+
+def _state_machine() -> dict[str, Any]:
+    machine = aws.client("stepfunctions").describe_state_machine(stateMachineArn=settings.training_state_machine_arn())
+    return {"name": machine["name"], "state": machine.get("status", "ACTIVE"), "ok": machine.get("status", "ACTIVE") == "ACTIVE"}
+
+
+CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
+    "entities_table": _table(settings.entities_table),
+    "events_table": _table(settings.events_table),
+    "artifacts_bucket": _bucket,
+    "training_pipeline": _state_machine,
+}
+
+
+def check_components() -> dict[str, dict[str, Any]]:
+    """{component: {"status": "ok" | "unavailable", ...details}} for every component."""
+    report = {}
+    for component, check in CHECKS.items():
+        try:
+            detail = check()
+            ok = detail.pop("ok")
+            report[component] = {"status": "ok" if ok else "unavailable", **detail}
+        except Exception as error:  # a failing check is reported, the others still run
+            report[component] = {"status": "unavailable", "error": f"{type(error).__name__}: {error}"}
+    return report

@@ -1,0 +1,1 @@
+"""Job-ad text: corpus handling and the training pipeline steps."""
