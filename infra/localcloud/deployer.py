@@ -333,7 +333,8 @@ class Deployer:
             _allow_only(where, "HttpApi event", props, {"ApiId", "Path", "Method", "TimeoutInMillis"})
             if "ApiId" not in props:
                 raise TemplateError(f"{where}: HttpApi events need ApiId (declare an AWS::Serverless::HttpApi)")
-            self._route(props["ApiId"], f"{props['Method'].upper()} {props['Path']}", function_arn,
+            route_key = "$default" if props["Path"] == "$default" else f"{props['Method'].upper()} {props['Path']}"
+            self._route(props["ApiId"], route_key, function_arn,
                         int(props.get("TimeoutInMillis", 30000)))
             self._permission(function_name, f"{event_id}Permission", "apigateway.amazonaws.com",
                              f"arn:aws:execute-api:{self.deployment.region}:{self.deployment.account_id}:"

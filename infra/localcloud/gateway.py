@@ -167,3 +167,13 @@ class HttpApiGateway:
         if errored:
             return _json_response(500, {"message": "Internal Server Error", "request_id": request_id}, request_id)
         return self.to_response(json.loads(payload), request_id)
+
+
+def api_wsgi_app(gateway: HttpApiGateway, api_id_of: Any) -> Any:
+    """A WSGI app serving one HTTP API at its root; `api_id_of()` names the API (it may change on redeploy)."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        return gateway.handle(request, api_id_of(), request.path)(environ, start_response)
+
+    return app

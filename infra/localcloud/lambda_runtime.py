@@ -9,6 +9,7 @@ variables are process-wide (functions of one stack share almost all of theirs).
 import importlib.util
 import io
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -55,10 +56,18 @@ class _ThreadRoutedStream(io.TextIOBase):
 
 
 def _install_streams() -> None:
+    """Route sys.stdout/sys.stderr, and logging handlers that captured a stream before (a module imported
+    outside any invocation, as tests do), through the per-thread capture."""
     if not isinstance(sys.stdout, _ThreadRoutedStream):
         sys.stdout = _ThreadRoutedStream(sys.stdout)
     if not isinstance(sys.stderr, _ThreadRoutedStream):
         sys.stderr = _ThreadRoutedStream(sys.stderr)
+    loggers = [logging.getLogger(), *(l for l in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(l, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if type(handler) is logging.StreamHandler and not isinstance(handler.stream, _ThreadRoutedStream):
+                handler.setStream(_ThreadRoutedStream(handler.stream))
 
 
 class LambdaContext:

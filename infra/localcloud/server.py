@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from localcloud import lambda_runtime, moto_patches
 from localcloud.deployer import Deployment, deploy
-from localcloud.gateway import HttpApiGateway
+from localcloud.gateway import HttpApiGateway, api_wsgi_app
 from localcloud.rules import RuleNotFound, fire_rule
 
 EXECUTE_API_PREFIX = "/_aws/execute-api/"
@@ -112,13 +112,7 @@ class LocalCloud:
 
     def api_app(self) -> Any:
         """Port 3000: the stack's HTTP API at the root, like `sam local start-api`."""
-
-        def app(environ: dict[str, Any], start_response: Any) -> Any:
-            request = Request(environ)
-            response = self._gateway().handle(request, self.deployment.http_api_id(), request.path)
-            return response(environ, start_response)
-
-        return app
+        return api_wsgi_app(self._gateway(), self.deployment.http_api_id)
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> Deployment:

@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from segmentation.platform.errors import InvalidInput, PlatformError
 
@@ -22,6 +23,19 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+
+
+class FieldError(BaseModel):
+    field: str | None
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every 4xx/5xx answer."""
+
+    message: str
+    request_id: str | None
+    errors: list[FieldError] = []
 
 
 def error_response(status_code: int, message: str, request_id: str | None, **extra: Any) -> Response:

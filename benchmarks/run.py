@@ -1,0 +1,30 @@
+"""`make bench`: run the benchmarks, print their table, record it in docs/benchmarks.md.
+
+    python benchmarks/run.py [--only foundation]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import bench_foundation  # noqa: E402
+from benchmarks.common import print_table, record  # noqa: E402
+
+SUITES = {"foundation": bench_foundation.run}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=sorted(SUITES), action="append")
+    args = parser.parse_args()
+    for name in args.only or sorted(SUITES):
+        rows = SUITES[name]()
+        print_table(name, rows)
+        record(name, rows, f"make bench (python benchmarks/run.py --only {name})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

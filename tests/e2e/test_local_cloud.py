@@ -1,0 +1,70 @@
+"""The local cloud as a user runs it: a separate process, spoken to over HTTP only."""
+
+import json
+import re
+import subprocess
+import sys
+import time
+
+import boto3
+import requests
+
+from tests.conftest import ROOT
+from tests.e2e.conftest import start_cloud
+
+
+def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
+    [localstack_url] = re.findall(r"HTTP API:\s+(\S+/_aws/execute-api/\S+)", "".join(cloud.output))
+    for base in (cloud.api_url, localstack_url):
+        response = requests.get(f"{base}/api/health", timeout=30)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "ok"
+        assert {c: v["status"] for c, v in body["components"].items()} == {
+            "entities_table": "ok", "events_table": "ok", "artifacts_bucket": "ok", "training_pipeline": "ok"}
+
+
+def test_unknown_route_is_a_json_404(cloud):
+    response = requests.get(f"{cloud.api_url}/api/unknown", timeout=30)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
+    stack = requests.get(f"{cloud.endpoint}/_local/stack", timeout=30).json()
+    s3 = boto3.client("s3", endpoint_url=cloud.endpoint)
+    sfn = boto3.client("stepfunctions", endpoint_url=cloud.endpoint)
+    bucket = stack["resources"]["ArtifactsBucket"]["ref"]
+    machine = stack["resources"]["TrainingStateMachine"]["ref"]
+    lines = (ROOT / "models" / "corpus" / "esco_occupations.jsonl").read_text().splitlines()[:700]
+    s3.put_object(Bucket=bucket, Key="corpus/e2e.jsonl", Body="\n".join(lines).encode())
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+        if executions and executions[0]["status"] != "RUNNING":
+            break
+        time.sleep(0.2)
+    assert executions[0]["status"] == "SUCCEEDED"
+    record = json.loads(s3.get_object(Bucket=bucket, Key=f"runs/{executions[0]['name']}.json")["Body"].read())
+    assert record["summary"]["documents"] == 700 and record["summary"]["shards"] == 2
+
+
+def test_fire_a_schedule_from_the_command_line(cloud):
+    stack = requests.get(f"{cloud.endpoint}/_local/stack", timeout=30).json()
+    [rule] = stack["rules"]
+    done = subprocess.run([sys.executable, "-m", "localcloud", "fire", rule, "--endpoint", cloud.endpoint],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [target] = json.loads(done.stdout)["targets"]
+    assert target["target"].endswith("ScheduledRetrainFunction") and target["errored"] is False
+    missing = subprocess.run([sys.executable, "-m", "localcloud", "fire", "nope", "--endpoint", cloud.endpoint],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "rule nope does not exist" in missing.stderr
+
+
+def test_a_busy_port_is_reported_and_exits_non_zero(cloud):
+    port = int(cloud.endpoint.rsplit(":", 1)[1])
+    second = start_cloud(port, 0)
+    output, _ = second.communicate(timeout=60)
+    assert second.returncode == 2
+    assert f"port {port} on 127.0.0.1 is busy" in output
