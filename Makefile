@@ -3,10 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The ONNX encoder is built from the pinned model package (not committed: ~110 MB); its files are hash-checked.
+ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv demo up test test-unit test-integration test-e2e lint bench fire lock clean
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean
 
 venv: $(STAMP)
 
@@ -18,34 +20,39 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-demo: venv
+encoder: $(ENCODER)
+
+$(ENCODER): $(STAMP)
+	$(BIN)/python scripts/build_encoder.py
+
+demo: venv encoder
 	$(BIN)/python scripts/demo.py
 
-up: venv
-	$(BIN)/python -m localcloud up
+up: venv encoder
+	$(BIN)/python -m localcloud up --seed-model models/text/default
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
 
-test: venv
+test: venv encoder
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m pytest -q
 
-test-unit: venv
+test-unit: venv encoder
 	$(BIN)/python -m pytest -q tests/unit
 
-test-integration: venv
+test-integration: venv encoder
 	$(BIN)/python -m pytest -q tests/integration
 
-test-e2e: venv
+test-e2e: venv encoder
 	$(BIN)/python -m pytest -q tests/e2e
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
 
-bench: venv
+bench: venv encoder
 	$(BIN)/python benchmarks/run.py
 
 # Refresh the lock after changing dependencies in pyproject.toml.

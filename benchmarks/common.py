@@ -51,7 +51,7 @@ def record(section: str, rows: list[tuple[str, str, str]], command: str) -> None
                        *[f"| {what} | {result} | {budget} |" for what, result, budget in rows],
                        f"<!-- bench:{section}:end -->"])
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"<!-- bench:{section}:start -->.*?<!-- bench:{section}:end -->", re.S)
+    pattern = re.compile(rf"<!-- bench:{section}:start -->.*?<!-- bench:{section}:end -->", re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _m: table, text)
     else:

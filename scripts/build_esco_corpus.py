@@ -38,8 +38,7 @@ def main() -> None:
     documents = build(args.esco_dir)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as handle:
-        for document in documents:
-            handle.write(json.dumps(document, ensure_ascii=False) + "\n")
+        handle.writelines(json.dumps(document, ensure_ascii=False) + "\n" for document in documents)
     print(f"wrote {len(documents)} documents to {args.out}")
 
 

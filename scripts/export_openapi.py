@@ -13,10 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "infra"))
 
-from localcloud.template import load_template  # noqa: E402
-
-from segmentation import __version__  # noqa: E402
-from segmentation.platform.api import ErrorResponse  # noqa: E402
+from localcloud.template import load_template
+from segmentation import __version__
+from segmentation.platform.api import ErrorResponse
 
 OUTPUT = ROOT / "docs" / "openapi.json"
 

@@ -6,6 +6,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template.yaml"
 CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
+DEFAULT_MODEL = ROOT / "models" / "text" / "default"
 
 
 @pytest.fixture(autouse=True, scope="session")

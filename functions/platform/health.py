@@ -4,7 +4,6 @@ from typing import Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
-
 from segmentation import __version__
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.health import check_components

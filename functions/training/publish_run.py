@@ -1,6 +1,8 @@
-"""Training state machine task: merge the shard results and publish the run record."""
+"""Training task: write the run record of a successful run."""
 
 from segmentation.platform.api import batch_handler
-from segmentation.text.training_pipeline import publish_run
+from segmentation.text.pipeline_steps import publish_run
 
-handler = batch_handler(lambda event: publish_run(event["run_id"], event["corpus"], event["shard_results"]))
+handler = batch_handler(
+    lambda event: publish_run(event["run_id"], event["corpus"], event["model"], event["promotion"])
+)

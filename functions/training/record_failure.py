@@ -1,7 +1,7 @@
-"""Training state machine Catch target: record a failed or rejected run."""
+"""Training Catch target: record a failed or rejected run."""
 
 from segmentation.platform.api import batch_handler
-from segmentation.text.training_pipeline import record_failure
+from segmentation.text.pipeline_steps import record_failure
 
 handler = batch_handler(
     lambda event: record_failure(event["run_id"], event.get("corpus"), event["error"], event["cause"])

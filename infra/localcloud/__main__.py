@@ -27,6 +27,8 @@ def _up(args: argparse.Namespace) -> int:
         print(f"localcloud: cannot deploy {args.template}: {error}", file=sys.stderr)
         return 3
     print(cloud.summary())
+    if args.seed_model:
+        print("  Text model:    " + seed_model(cloud, args.seed_model))
     print(f"Ready in {time.perf_counter() - started:.1f} s. Ctrl-C to stop.", flush=True)
     lambda_logs_to_console(not args.quiet)
     stop = threading.Event()
@@ -37,6 +39,18 @@ def _up(args: argparse.Namespace) -> int:
         pass
     cloud.stop()
     return 0
+
+
+def seed_model(cloud: LocalCloud, model_dir: Path) -> str:
+    """Publish and promote a trained model into the stack's bucket, so POST /segment answers at once."""
+    from segmentation.platform.storage import ArtifactStore
+    from segmentation.text.model import TextModel
+    from segmentation.text.registry import ModelRegistry
+
+    registry = ModelRegistry(ArtifactStore(cloud.deployment.ref("ArtifactsBucket")))
+    version = registry.publish(TextModel.load(model_dir))
+    registry.promote(version)
+    return f"{version} (from {model_dir}) promoted"
 
 
 def _fire(args: argparse.Namespace) -> int:
@@ -64,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--api-port", type=int, default=int(os.environ.get("LOCALCLOUD_API_PORT", 3000)),
                     help="serve the HTTP API at the root of this port (0: do not)")
     up.add_argument("--quiet", action="store_true", help="do not echo function logs to the console")
+    up.add_argument("--seed-model", type=Path, help="a trained text model directory to publish and promote")
     fire = commands.add_parser("fire", help="fire a scheduled EventBridge rule now")
     fire.add_argument("rule")
     fire.add_argument("--endpoint", default=os.environ.get("LOCALCLOUD_ENDPOINT", "http://127.0.0.1:4566"))

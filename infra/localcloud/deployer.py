@@ -51,15 +51,19 @@ class Deployment:
                 "resources": self.resources, "outputs": self.outputs, "rules": self.rules, "routes": self.routes}
 
 
-def zip_directory(directory: Path) -> bytes:
-    """A deterministic zip of a directory (sorted, fixed timestamps): same code, same CodeSha256."""
+def zip_directory(directory: Path, exclude: tuple[str, ...] = ()) -> bytes:
+    """A deterministic zip of a directory (sorted, fixed timestamps): same code, same CodeSha256.
+    Large files (model weights) are stored, not deflated: they barely compress and deflating costs seconds."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w") as archive:
         for path in sorted(directory.rglob("*")):
-            if path.is_file() and not any(part in str(path) for part in _SKIPPED_FILES):
-                info = zipfile.ZipInfo(str(path.relative_to(directory)), date_time=(1980, 1, 1, 0, 0, 0))
+            relative = str(path.relative_to(directory))
+            if (path.is_file() and not any(part in str(path) for part in _SKIPPED_FILES)
+                    and not relative.startswith(exclude)):
+                info = zipfile.ZipInfo(relative, date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = 0o644 << 16
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+                data = path.read_bytes()
+                archive.writestr(info, data, zipfile.ZIP_STORED if len(data) > 1 << 20 else zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -151,6 +155,8 @@ class Deployer:
                    "AWS::Serverless::StateMachine": "StateMachine"}.get(kind)
         defaults = self.template.get("Globals", {}).get(section, {}) if section else {}
         merged = {**defaults, **props}
+        if "Layers" in defaults and "Layers" in props:  # SAM puts the global layers first
+            merged["Layers"] = [*defaults["Layers"], *props["Layers"]]
         if "Environment" in defaults and "Environment" in props:  # SAM merges environment variables
             merged["Environment"] = {"Variables": {**defaults["Environment"].get("Variables", {}),
                                                    **props["Environment"].get("Variables", {})}}
@@ -178,7 +184,7 @@ class Deployer:
         return path
 
     # ---- AWS::Serverless::LayerVersion
-    def _layer(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+    def _layer(self, logical_id: str, props: dict[str, Any], metadata: dict[str, Any]):
         _allow_only(logical_id, "AWS::Serverless::LayerVersion", props,
                     {"LayerName", "Description", "ContentUri", "CompatibleRuntimes", "RetentionPolicy",
                      "LicenseInfo", "CompatibleArchitectures"})
@@ -186,8 +192,11 @@ class Deployer:
         content = self._code_path(logical_id, props["ContentUri"])
         # Lambda layers unpack under /opt/python: package the source the same way.
         buffer = io.BytesIO()
+        # Metadata.LocalCloudExclude: paths the in-process runtime reads from the working tree instead
+        # (large model files), so local deploys do not upload them.
+        exclude = tuple(metadata.get("LocalCloudExclude", ()))
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, zipfile.ZipFile(
-                io.BytesIO(zip_directory(content))) as source:
+                io.BytesIO(zip_directory(content, exclude))) as source:
             for info in source.infolist():
                 archive.writestr(f"python/{info.filename}", source.read(info))
         published = self.client("lambda").publish_layer_version(

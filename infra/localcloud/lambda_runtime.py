@@ -18,9 +18,10 @@ import time
 import traceback
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 _local = threading.local()
 _lock = threading.Lock()

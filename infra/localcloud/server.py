@@ -41,6 +41,9 @@ def configure_process(host: str, port: int) -> None:
     from moto.core.config import default_user_config
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per emulator call
+    # moto's interpreter logs every failed execution with its whole state; the execution and its
+    # history (and this project's run records) already say what failed.
+    logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
     os.environ["MOTO_PORT"] = str(port)  # moto's Step Functions interpreter calls localhost:$MOTO_PORT
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
@@ -116,7 +119,11 @@ class LocalCloud:
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> Deployment:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
 
         check_port_free(self.host, self.port)
         if self.api_port:

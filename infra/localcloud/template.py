@@ -34,7 +34,7 @@ _Loader.add_multi_constructor("!", _short_form)
 
 def load_template(path: str | Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        template = yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        template = yaml.load(handle, Loader=_Loader)
     if not isinstance(template, dict) or "Resources" not in template:
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources)")
     return template

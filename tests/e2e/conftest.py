@@ -27,7 +27,8 @@ class RunningCloud:
 def start_cloud(port: int, api_port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "localcloud", "up", "--port", str(port), "--api-port", str(api_port), "--quiet"],
+        [sys.executable, "-m", "localcloud", "up", "--port", str(port), "--api-port", str(api_port), "--quiet",
+         "--seed-model", "models/text/default"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

@@ -21,7 +21,19 @@ def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
         body = response.json()
         assert body["status"] == "ok"
         assert {c: v["status"] for c, v in body["components"].items()} == {
-            "entities_table": "ok", "events_table": "ok", "artifacts_bucket": "ok", "training_pipeline": "ok"}
+            "entities_table": "ok", "events_table": "ok", "artifacts_bucket": "ok", "training_pipeline": "ok",
+            "text_model": "ok"}
+
+
+def test_segment_answers_right_after_up(cloud):
+    response = requests.post(f"{cloud.api_url}/segment", timeout=60, json={
+        "job_ad_text": "Primary school teacher for Year 3 in London: plan lessons and assess pupils."})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["targeting_mode"] in ("cluster", "broad")
+    assert body["model_version"]
+    bad = requests.post(f"{cloud.api_url}/segment", json={"job_ad_text": ""}, timeout=60)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.job_ad_text"
 
 
 def test_unknown_route_is_a_json_404(cloud):
@@ -37,8 +49,9 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
     bucket = stack["resources"]["ArtifactsBucket"]["ref"]
     machine = stack["resources"]["TrainingStateMachine"]["ref"]
     lines = (ROOT / "models" / "corpus" / "esco_occupations.jsonl").read_text().splitlines()[:700]
+    before = requests.get(f"{cloud.api_url}/api/health", timeout=30).json()["components"]["text_model"]["version"]
     s3.put_object(Bucket=bucket, Key="corpus/e2e.jsonl", Body="\n".join(lines).encode())
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         executions = sfn.list_executions(stateMachineArn=machine)["executions"]
         if executions and executions[0]["status"] != "RUNNING":
@@ -46,7 +59,10 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
         time.sleep(0.2)
     assert executions[0]["status"] == "SUCCEEDED"
     record = json.loads(s3.get_object(Bucket=bucket, Key=f"runs/{executions[0]['name']}.json")["Body"].read())
-    assert record["summary"]["documents"] == 700 and record["summary"]["shards"] == 2
+    assert record["corpus"]["documents"] == 700
+    assert record["promotion"]["previous"] == before
+    after = requests.get(f"{cloud.api_url}/api/health", timeout=30).json()["components"]["text_model"]["version"]
+    assert after == record["model"]["version"] != before
 
 
 def test_fire_a_schedule_from_the_command_line(cloud):

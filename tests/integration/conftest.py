@@ -1,12 +1,12 @@
 import boto3
 import pytest
-from moto import mock_aws
-from werkzeug.test import Client
-
 from localcloud import moto_patches
 from localcloud.deployer import Deployment, deploy
 from localcloud.gateway import HttpApiGateway, api_wsgi_app
-from tests.conftest import TEMPLATE
+from moto import mock_aws
+from werkzeug.test import Client
+
+from tests.conftest import DEFAULT_MODEL, TEMPLATE
 
 STACK = "itest"
 
@@ -25,10 +25,26 @@ def stack(emulator) -> Deployment:
     return deploy(TEMPLATE, STACK)
 
 
+def http_client(stack: Deployment) -> Client:
+    """An HTTP client for a stack's HTTP API, through the local cloud's data plane."""
+    return Client(api_wsgi_app(HttpApiGateway(stack.account_id, stack.region), stack.http_api_id), use_cookies=False)
+
+
 @pytest.fixture
 def http(stack) -> Client:
-    """An HTTP client for the stack's HTTP API, through the local cloud's data plane."""
-    return Client(api_wsgi_app(HttpApiGateway(stack.account_id, stack.region), stack.http_api_id), use_cookies=False)
+    return http_client(stack)
+
+
+@pytest.fixture
+def seeded_stack(stack) -> Deployment:
+    """The stack with the shipped default text model published and promoted (as `make up` does)."""
+    from segmentation.platform.storage import ArtifactStore
+    from segmentation.text.model import TextModel
+    from segmentation.text.registry import ModelRegistry
+
+    registry = ModelRegistry(ArtifactStore(stack.ref("ArtifactsBucket")))
+    registry.promote(registry.publish(TextModel.load(DEFAULT_MODEL)))
+    return stack
 
 
 @pytest.fixture

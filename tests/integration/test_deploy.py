@@ -3,9 +3,9 @@
 import textwrap
 
 import pytest
-
 from localcloud.deployer import deploy
 from localcloud.template import TemplateError
+
 from tests.conftest import TEMPLATE
 from tests.integration.conftest import STACK
 
@@ -47,7 +47,7 @@ def test_functions_share_the_layer_and_get_their_environment(stack, aws):
 
 def test_routes_schedule_and_state_machine(stack, aws):
     routes = aws("apigatewayv2").get_routes(ApiId=stack.http_api_id())["Items"]
-    assert [r["RouteKey"] for r in routes] == ["GET /api/health"]
+    assert sorted(r["RouteKey"] for r in routes) == ["GET /api/health", "POST /segment"]
     rule = aws("events").describe_rule(Name=f"{STACK}-nightly-retrain")
     assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
     [target] = aws("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
@@ -60,7 +60,7 @@ def test_routes_schedule_and_state_machine(stack, aws):
 def test_deploying_twice_updates_in_place(stack, aws):
     again = deploy(TEMPLATE, STACK)
     assert again.ref("TrainingStateMachine") == stack.ref("TrainingStateMachine")
-    assert len(aws("lambda").list_functions()["Functions"]) == 7
+    assert len(aws("lambda").list_functions()["Functions"]) == 12
 
 
 def _template(tmp_path, body: str):

@@ -2,11 +2,11 @@
 
 import json
 
+import pytest
 from localcloud.rules import RuleNotFound, fire_rule
+
 from tests.integration.conftest import STACK
 from tests.integration.helpers import wait_for_executions
-
-import pytest
 
 
 def test_firing_the_nightly_schedule_reaches_its_lambda(stack, aws):
@@ -23,9 +23,11 @@ def test_scheduled_retrain_starts_a_run_for_a_new_corpus_and_skips_a_trained_one
     aws("s3").put_object(Bucket=bucket, Key="corpus/a.jsonl", Body=b'{"text": "nurse in a busy ward"}\n')
     first = fire_rule(stack.account_id, stack.region, f"{STACK}-nightly-retrain")["targets"][0]["payload"]
     assert first["started"] is True
-    wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
+    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
+    assert execution["status"] == "FAILED"
+    assert "corpus has 1 documents; training 10 clusters needs at least 50" in execution["cause"]
     second = fire_rule(stack.account_id, stack.region, f"{STACK}-nightly-retrain")["targets"][0]["payload"]
-    assert (second["started"], second["status"]) == (False, "SUCCEEDED")
+    assert (second["started"], second["status"]) == (False, "FAILED")  # this corpus version was tried already
 
 
 def test_unknown_rule(stack):

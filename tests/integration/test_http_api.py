@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from localcloud.deployer import deploy
 from werkzeug.test import Client
 
-from localcloud.deployer import deploy
-from localcloud.gateway import HttpApiGateway, api_wsgi_app
+from tests.integration.conftest import http_client
 from tests.integration.helpers import replace_function_code
 
 ECHO_TEMPLATE = Path(__file__).parent / "fixtures" / "echo_template.yaml"
@@ -16,20 +16,23 @@ ECHO_TEMPLATE = Path(__file__).parent / "fixtures" / "echo_template.yaml"
 
 @pytest.fixture
 def echo(emulator) -> Client:
-    stack = deploy(ECHO_TEMPLATE, "echo")
-    return Client(api_wsgi_app(HttpApiGateway(stack.account_id, stack.region), stack.http_api_id), use_cookies=False)
+    return http_client(deploy(ECHO_TEMPLATE, "echo"))
 
 
-def test_health_reports_every_component(http):
+COMPONENTS = {"entities_table", "events_table", "artifacts_bucket", "training_pipeline", "text_model"}
+
+
+def test_health_reports_every_component(seeded_stack, http):
     response = http.get("/api/health")
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert set(body["components"]) == {"entities_table", "events_table", "artifacts_bucket", "training_pipeline"}
+    assert set(body["components"]) == COMPONENTS
     assert all(c["status"] == "ok" for c in body["components"].values())
+    assert body["components"]["text_model"]["version"]
 
 
-def test_health_is_503_and_names_the_component_that_is_down(http, stack, aws):
+def test_health_is_503_and_names_the_component_that_is_down(seeded_stack, http, stack, aws):
     aws("dynamodb").delete_table(TableName=stack.ref("EventsTable"))
     response = http.get("/api/health")
     assert response.status_code == 503
@@ -37,6 +40,12 @@ def test_health_is_503_and_names_the_component_that_is_down(http, stack, aws):
     assert components["events_table"]["status"] == "unavailable"
     assert "ResourceNotFoundException" in components["events_table"]["error"]
     assert components["entities_table"]["status"] == "ok"
+
+
+def test_health_reports_a_missing_text_model(http):
+    response = http.get("/api/health")
+    assert response.status_code == 503
+    assert "latest.json is missing" in response.get_json()["components"]["text_model"]["error"]
 
 
 def test_unknown_route_is_a_json_404(http):

@@ -1,10 +1,13 @@
 """The training state machine really executing in the emulator: S3 trigger, Map, Choice, Retry, Catch."""
 
-import json
-
 from tests.conftest import CORPUS
-from tests.integration.helpers import (event_types, read_json, replace_function_code, state_names,
-                                       wait_for_executions)
+from tests.integration.helpers import (
+    event_types,
+    read_json,
+    replace_function_code,
+    state_names,
+    wait_for_executions,
+)
 
 SMALL_CORPUS = "\n".join(line for line in CORPUS.read_text().splitlines()[:120]) + "\n"
 
@@ -13,29 +16,26 @@ def upload(aws, stack, key: str, body: str) -> None:
     aws("s3").put_object(Bucket=stack.ref("ArtifactsBucket"), Key=key, Body=body.encode())
 
 
-def test_upload_under_corpus_prefix_trains_and_publishes_a_run_record(stack, aws):
+def test_upload_under_corpus_prefix_trains_promotes_and_records_the_run(stack, aws):
+    aws("lambda").update_function_configuration(  # 120 documents in shards of 50: a Map of three
+        FunctionName=stack.ref("ValidateCorpusFunction"), Environment={"Variables": {
+            **aws("lambda").get_function_configuration(FunctionName=stack.ref("ValidateCorpusFunction"))[
+                "Environment"]["Variables"], "TRAINING_SHARD_SIZE": "50"}})
     upload(aws, stack, "corpus/jobs 2026.jsonl", SMALL_CORPUS)  # a space: the S3 event key arrives as 'jobs+2026'
-    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
+    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
     assert execution["status"] == "SUCCEEDED", execution.get("cause")
-    states = state_names(aws("stepfunctions"), execution["executionArn"])
-    assert states[:3] == ["ValidateCorpus", "IsCorpusValid", "ProfileShards"]
+    assert state_names(aws("stepfunctions"), execution["executionArn"]).count("EmbedShard") == 3
     record = read_json(aws("s3"), stack.ref("ArtifactsBucket"), f"runs/{execution['name']}.json")
     assert record["status"] == "SUCCEEDED"
     assert record["corpus"]["key"] == "corpus/jobs 2026.jsonl"
-    assert record["summary"]["documents"] == 120
+    assert record["corpus"]["documents"] == 120
+    latest = read_json(aws("s3"), stack.ref("ArtifactsBucket"), "models/text/latest.json")
+    assert latest["version"] == record["model"]["version"] == record["promotion"]["version"]
 
 
 def test_upload_outside_the_prefix_starts_nothing(stack, aws):
     upload(aws, stack, "models/something.json", SMALL_CORPUS)
     assert aws("stepfunctions").list_executions(stateMachineArn=stack.ref("TrainingStateMachine"))["executions"] == []
-
-
-def test_large_corpus_fans_out_over_shards(stack, aws):
-    upload(aws, stack, "corpus/esco.jsonl", CORPUS.read_text())
-    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
-    assert execution["status"] == "SUCCEEDED"
-    assert state_names(aws("stepfunctions"), execution["executionArn"]).count("ProfileShard") == 6  # 2,942 / 500
-    assert json.loads(execution["output"])["summary"]["documents"] == 2942
 
 
 def test_invalid_corpus_takes_the_choice_to_a_recorded_failure(stack, aws):
@@ -51,7 +51,7 @@ def test_invalid_corpus_takes_the_choice_to_a_recorded_failure(stack, aws):
 
 FLAKY_VALIDATE = '''
 from segmentation.platform.errors import TransientError
-from segmentation.text.training_pipeline import validate_corpus
+from segmentation.text.pipeline_steps import validate_corpus
 
 calls = 0
 
@@ -63,39 +63,57 @@ def handler(event, context):
     return validate_corpus(event["run_id"], event["corpus"]["bucket"], event["corpus"]["key"])
 '''
 
-BROKEN_PUBLISH = '''
+BROKEN_CLUSTERING = '''
 def handler(event, context):
-    raise RuntimeError("disk full while writing the run record")
+    raise RuntimeError("out of memory while clustering")
 '''
 
 
 def test_transient_error_is_retried_and_the_run_succeeds(stack, aws):
     replace_function_code(aws("lambda"), stack.ref("ValidateCorpusFunction"), "validate_corpus", FLAKY_VALIDATE)
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
-    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
+    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
     assert execution["status"] == "SUCCEEDED"
     events = event_types(aws("stepfunctions"), execution["executionArn"])
     assert events.count("LambdaFunctionFailed") == 1
-    assert events.count("LambdaFunctionSucceeded") >= 3  # validate (2nd try), shards, publish
+    assert events.count("LambdaFunctionSucceeded") >= 7  # validate (2nd try) and every later task
 
 
 def test_unexpected_error_is_caught_and_recorded(stack, aws):
-    replace_function_code(aws("lambda"), stack.ref("PublishRunFunction"), "publish_run", BROKEN_PUBLISH)
+    replace_function_code(aws("lambda"), stack.ref("ReduceAndClusterFunction"), "reduce_and_cluster",
+                          BROKEN_CLUSTERING)
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"))
     assert execution["status"] == "FAILED"
     assert state_names(aws("stepfunctions"), execution["executionArn"])[-2:] == ["RecordFailure", "TrainingFailed"]
     record = read_json(aws("s3"), stack.ref("ArtifactsBucket"), f"runs/{execution['name']}.json")
     assert record["status"] == "FAILED" and record["error"] == "RuntimeError"
-    assert "disk full" in record["cause"]
-    group = f"/aws/lambda/{stack.ref('PublishRunFunction')}"
+    assert "out of memory" in record["cause"]
+    group = f"/aws/lambda/{stack.ref('ReduceAndClusterFunction')}"
     logs = "\n".join(e["message"] for e in aws("logs").filter_log_events(logGroupName=group)["events"])
-    assert "Traceback" in logs and "RuntimeError: disk full" in logs
+    assert "Traceback" in logs and "RuntimeError: out of memory" in logs
+    assert "latest.json" not in str(aws("s3").list_objects_v2(Bucket=stack.ref("ArtifactsBucket"), Prefix="models/"))
 
 
 def test_duplicate_notification_for_the_same_corpus_starts_one_run(stack, aws):
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)  # same content, same ETag
     sfn = aws("stepfunctions")
-    wait_for_executions(sfn, stack.ref("TrainingStateMachine"))
+    wait_for_executions(sfn, stack.ref("TrainingStateMachine"), timeout=300)
     assert len(sfn.list_executions(stateMachineArn=stack.ref("TrainingStateMachine"))["executions"]) == 1
+
+
+def test_a_model_below_its_quality_gates_is_not_promoted_and_the_run_says_why(stack, aws):
+    function = stack.ref("EvaluateFunction")
+    variables = aws("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+    aws("lambda").update_function_configuration(FunctionName=function, Environment={"Variables": {
+        **variables, "GATE_SILHOUETTE_MIN": "0.99"}})
+    upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
+    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
+    assert execution["status"] == "FAILED"
+    assert "failed its quality gates: silhouette" in execution["cause"] and "< 0.99" in execution["cause"]
+    record = read_json(aws("s3"), stack.ref("ArtifactsBucket"), f"runs/{execution['name']}.json")
+    assert record["error"] == "PromotionRefused"
+    objects = aws("s3").list_objects_v2(Bucket=stack.ref("ArtifactsBucket"), Prefix="models/text/")["Contents"]
+    assert not any(o["Key"] == "models/text/latest.json" for o in objects)
+    assert any(o["Key"].endswith("/manifest.json") for o in objects)  # the version is kept for inspection

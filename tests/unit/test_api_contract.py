@@ -4,7 +4,6 @@ import json
 from types import SimpleNamespace
 
 from pydantic import BaseModel, Field
-
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-
 from segmentation.text.corpus import MAX_TEXT_CHARS, CorpusError, parse_corpus
 
 

@@ -1,6 +1,6 @@
 import pytest
-
 from localcloud.template import Resolver, TemplateError, load_template, references
+
 from tests.conftest import TEMPLATE
 
 

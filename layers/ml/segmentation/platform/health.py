@@ -25,11 +25,20 @@ def _state_machine() -> dict[str, Any]:
     return {"name": machine["name"], "state": machine.get("status", "ACTIVE"), "ok": machine.get("status", "ACTIVE") == "ACTIVE"}
 
 
+def _text_model() -> dict[str, Any]:
+    from segmentation.platform.storage import ArtifactStore
+    from segmentation.text.registry import ModelRegistry
+
+    latest = ModelRegistry(ArtifactStore(settings.artifacts_bucket())).latest()
+    return {"version": latest["version"], "promoted_at": latest.get("promoted_at"), "ok": True}
+
+
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "entities_table": _table(settings.entities_table),
     "events_table": _table(settings.events_table),
     "artifacts_bucket": _bucket,
     "training_pipeline": _state_machine,
+    "text_model": _text_model,
 }
 
 

@@ -38,3 +38,19 @@ def corpus_prefix() -> str:
 
 def runs_prefix() -> str:
     return optional("RUNS_PREFIX", "runs/")
+
+
+def models_prefix() -> str:
+    return optional("MODELS_PREFIX", "models/text/")
+
+
+def confidence_threshold() -> float:
+    """Below this confidence an ad gets broad targeting (CONFIDENCE_THRESHOLD, default 0.25)."""
+    value = optional("CONFIDENCE_THRESHOLD", "0.25")
+    try:
+        threshold = float(value)
+    except ValueError as error:
+        raise ConfigurationError(f"CONFIDENCE_THRESHOLD must be a number, not {value!r}") from error
+    if not 0.0 <= threshold <= 1.0:
+        raise ConfigurationError(f"CONFIDENCE_THRESHOLD must be within [0, 1], not {threshold}")
+    return threshold

@@ -44,12 +44,15 @@ class ArtifactStore:
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key)[0])
 
-    def put_json(self, key: str, document: Any) -> None:
-        body = json.dumps(document, indent=2, sort_keys=True, default=str).encode()
+    def put_bytes(self, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
         try:
-            aws.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+            aws.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
         except (ClientError, BotoCoreError) as error:
             raise _translate(error, self.bucket, key) from error
+
+    def put_json(self, key: str, document: Any) -> None:
+        body = json.dumps(document, indent=2, sort_keys=True, default=str).encode()
+        self.put_bytes(key, body, "application/json")
 
     def list(self, prefix: str) -> list[dict[str, Any]]:
         """Every object under the prefix: key, size, etag, last_modified."""

@@ -1,0 +1,59 @@
+"""POST /segment: job-ad text -> audience cluster, confidence and audience primitives."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from segmentation.platform import settings
+from segmentation.platform.api import create_app, http_handler
+from segmentation.platform.storage import ArtifactStore
+from segmentation.text.encoder import default_encoder_dir
+from segmentation.text.registry import LatestModelCache, ModelRegistry
+from segmentation.text.serving import MAX_AD_CHARS, Segmenter, load_encoder
+
+app = create_app()
+models = LatestModelCache(lambda: ModelRegistry(ArtifactStore(settings.artifacts_bucket())))
+_segmenter: Segmenter | None = None
+
+
+class SegmentRequest(BaseModel):
+    job_ad_text: str = Field(min_length=1, max_length=MAX_AD_CHARS, description="The job ad's text (title and body).")
+
+    @field_validator("job_ad_text")
+    @classmethod
+    def not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be empty or whitespace")
+        return text
+
+
+class Primitive(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Literal["industry", "skill", "seniority", "keyword", "location"]
+    value: str
+
+
+class SegmentResponse(BaseModel):
+    derived_audience_primitives: list[Primitive]
+    assigned_cluster_id: str
+    cluster_assignment_confidence: float = Field(ge=0.0, le=1.0)
+    cluster_profile_name: str
+    targeting_mode: Literal["cluster", "broad"]
+    model_version: str
+
+
+def segmenter() -> Segmenter:
+    """The warm segmenter; rebuilt when a new model version is promoted."""
+    global _segmenter
+    model = models.get()
+    if _segmenter is None or _segmenter.model is not model:
+        encoder = _segmenter.encoder if _segmenter else load_encoder(default_encoder_dir())
+        _segmenter = Segmenter(model, encoder, settings.confidence_threshold())
+    return _segmenter
+
+
+@app.post("/segment")
+def segment(request: SegmentRequest) -> SegmentResponse:
+    return SegmentResponse(**segmenter().segment([request.job_ad_text])[0])
+
+
+handler = http_handler(app)

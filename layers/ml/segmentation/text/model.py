@@ -1,0 +1,180 @@
+"""The trained text-segmentation model: artifact format, cluster assignment and confidence.
+
+Serving needs NumPy only. Artifacts are JSON and `.npy` files (loaded with allow_pickle=False), each
+listed with its sha256 in manifest.json; a missing or altered file is refused, naming the file.
+
+Confidence (in [0, 1]) of assigning a point x (in the reduced space) to its nearest centroid c, with
+d1 the distance to c and d2 the distance to the second-nearest centroid (cosine distance when there is
+no reducer, Euclidean after PCA/UMAP):
+
+    typicality = clip((far_c - d1) / (far_c - q50_c), 0, 1)
+                 q50_c, q99_c: median and 99th percentile of c's training members' distances,
+                 far_c = q99_c + (q99_c - q50_c)
+    separation = clip(2 * G(m), 0, 1)      m = (d2 - d1) / d2, G: distribution of m over all members
+    confidence = sqrt(typicality * separation)
+
+A point as close to its centroid as the median member, and as clearly separated as the median member,
+gets 1. Typicality falls linearly beyond the median member and reaches 0 once x is farther out than the
+cluster's own spread again beyond its 99th-percentile member (far from every cluster: a chef's ad for a
+model of tech jobs); separation falls to 0 as x approaches the boundary between two clusters (m -> 0).
+The member distributions are stored as 101 quantiles.
+"""
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from segmentation.text.reduction import Reducer
+
+QUANTILES = np.linspace(0.0, 1.0, 101)
+
+
+class ModelArtifactError(Exception):
+    """An artifact is missing, altered or inconsistent; the message names it."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _margins(distances: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest cluster, its distance, and the relative margin to the second nearest, per row."""
+    order = np.argsort(distances, axis=1, kind="stable")[:, :2]
+    d1 = np.take_along_axis(distances, order[:, :1], axis=1)[:, 0]
+    d2 = np.take_along_axis(distances, order[:, 1:2], axis=1)[:, 0]
+    return order[:, 0], d1, np.where(d2 > 0, (d2 - d1) / np.maximum(d2, 1e-12), 0.0)
+
+
+def pairwise_distances(points: np.ndarray, centroids: np.ndarray, metric: str = "euclidean") -> np.ndarray:
+    if metric == "cosine":
+        unit = centroids / np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        return 1.0 - points @ unit.T
+    squared = (np.sum(points ** 2, axis=1, keepdims=True) - 2.0 * points @ centroids.T
+               + np.sum(centroids ** 2, axis=1)[None, :])
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
+def calibrate(points: np.ndarray, centroids: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles of member-to-centroid distances per cluster, and of members' margins overall."""
+    nearest, d1, margin = _margins(pairwise_distances(points, centroids, metric))
+    distance_quantiles = np.zeros((len(centroids), len(QUANTILES)), dtype=np.float64)
+    for cluster in range(len(centroids)):
+        members = d1[nearest == cluster]
+        if len(members):
+            distance_quantiles[cluster] = np.quantile(members, QUANTILES)
+    return distance_quantiles, np.quantile(margin, QUANTILES)
+
+
+@dataclass
+class Assignment:
+    cluster_ids: np.ndarray
+    confidence: np.ndarray
+    typicality: np.ndarray
+    separation: np.ndarray
+
+
+@dataclass
+class TextModel:
+    manifest: dict[str, Any]
+    reducer: Reducer
+    centroids: np.ndarray
+    distance_quantiles: np.ndarray
+    margin_quantiles: np.ndarray
+    profiles: dict[str, dict[str, Any]]
+    embedding_centroids: np.ndarray | None = None  # clusters' mean embeddings: matching across retrains
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def metric(self) -> str:
+        return self.reducer.metric
+
+    def assign(self, embeddings: np.ndarray, texts: Sequence[str]) -> Assignment:
+        points = self.reducer.transform(embeddings, texts)
+        nearest, d1, margin = _margins(pairwise_distances(points, self.centroids, self.metric))
+        median, q99 = self.distance_quantiles[nearest, 50], self.distance_quantiles[nearest, 99]
+        far = q99 + (q99 - median)
+        typicality = np.clip((far - d1) / np.maximum(far - median, 1e-12), 0.0, 1.0)
+        separation = np.clip(2.0 * np.interp(margin, self.margin_quantiles, QUANTILES), 0.0, 1.0)
+        return Assignment(nearest, np.sqrt(typicality * separation), typicality, separation)
+
+    # ---------------------------------------------------------------- artifact files
+    def to_files(self) -> dict[str, bytes]:
+        """Every artifact file by name; manifest.json lists the others' sha256."""
+        files = {
+            "centroids.npy": _npy_bytes(self.centroids.astype(np.float32)),
+            "distance_quantiles.npy": _npy_bytes(self.distance_quantiles),
+            "margin_quantiles.npy": _npy_bytes(self.margin_quantiles),
+            "profiles.json": json.dumps(self.profiles, indent=2, sort_keys=True, ensure_ascii=False).encode(),
+            "reducer.json": json.dumps({"kind": self.reducer.kind, "params": self.reducer.params,
+                                        "arrays": sorted(self.reducer.arrays)}, sort_keys=True).encode(),
+        }
+        for name, array in self.reducer.arrays.items():
+            files[f"reducer_{name}.npy"] = _npy_bytes(array)
+        if self.embedding_centroids is not None:
+            files["embedding_centroids.npy"] = _npy_bytes(self.embedding_centroids.astype(np.float32))
+        self.manifest["files"] = {name: sha256_hex(data) for name, data in sorted(files.items())}
+        files["manifest.json"] = json.dumps(self.manifest, indent=2, sort_keys=True, default=str).encode()
+        return files
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes], where: str = "") -> "TextModel":
+        def file(name: str) -> bytes:
+            if name not in files:
+                raise ModelArtifactError(f"artifact {where}{name} is missing")
+            return files[name]
+
+        try:
+            manifest = json.loads(file("manifest.json"))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ModelArtifactError(f"artifact {where}manifest.json is not valid JSON") from error
+        for name, expected in manifest.get("files", {}).items():
+            if sha256_hex(file(name)) != expected:
+                raise ModelArtifactError(f"artifact {where}{name} is corrupt: sha256 does not match the manifest")
+
+        def array(name: str) -> np.ndarray:
+            try:
+                return np.load(io.BytesIO(file(name)), allow_pickle=False)
+            except ValueError as error:
+                raise ModelArtifactError(f"artifact {where}{name} is not a NumPy array file") from error
+
+        reducer_spec = json.loads(file("reducer.json"))
+        reducer = Reducer(reducer_spec["kind"], reducer_spec["params"],
+                          {name: array(f"reducer_{name}.npy") for name in reducer_spec["arrays"]})
+        model = cls(manifest, reducer, array("centroids.npy"), array("distance_quantiles.npy"),
+                    array("margin_quantiles.npy"), json.loads(file("profiles.json")),
+                    array("embedding_centroids.npy") if "embedding_centroids.npy" in manifest.get("files", {})
+                    else None)
+        if len(model.distance_quantiles) != len(model.centroids) or len(model.profiles) != len(model.centroids):
+            raise ModelArtifactError(f"artifact {where}: centroids, calibration and profiles disagree on k")
+        return model
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        for name, data in self.to_files().items():
+            (directory / name).write_bytes(data)
+
+    @classmethod
+    def load(cls, directory: Path) -> "TextModel":
+        if not (directory / "manifest.json").is_file():
+            raise ModelArtifactError(f"artifact {directory}/manifest.json is missing")
+        manifest = json.loads((directory / "manifest.json").read_text())
+        files = {"manifest.json": (directory / "manifest.json").read_bytes()}
+        for name in manifest.get("files", {}):
+            if (directory / name).is_file():
+                files[name] = (directory / name).read_bytes()
+        return cls.from_files(files, where=f"{directory}/")

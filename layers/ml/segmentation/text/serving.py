@@ -1,0 +1,77 @@
+"""Segmenting job-ad text with a promoted model: the code behind POST /segment and scripts/segment_ads.py.
+
+Imports NumPy, onnxruntime and tokenizers only (no torch, no scikit-learn, nothing compiled at request time).
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from segmentation.platform.errors import DependencyUnavailable, InvalidInput
+from segmentation.text.encoder import EncoderError, OnnxEncoder, matches_fingerprint
+from segmentation.text.locations import find_locations
+from segmentation.text.model import TextModel
+from segmentation.text.seniority import seniority_of
+
+MAX_AD_CHARS = 20_000
+TOP_SKILLS = 5
+TOP_KEYWORDS = 5
+
+
+def validate_ad_text(text: Any, field: str = "job_ad_text") -> str:
+    if not isinstance(text, str):
+        raise InvalidInput(f"{field} must be a string", field=field)
+    if not text.strip():
+        raise InvalidInput(f"{field} is empty", field=field)
+    if len(text) > MAX_AD_CHARS:
+        raise InvalidInput(f"{field} is longer than {MAX_AD_CHARS} characters", field=field)
+    return text
+
+
+def derive_primitives(profile: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """Audience primitives for an ad: its cluster's industry, skills and keywords, the seniority the ad
+    states (else the cluster's dominant level), and the places the ad names."""
+    primitives: list[dict[str, Any]] = []
+    industry = profile.get("industry") or {}
+    if industry.get("code"):
+        primitives.append({"type": "industry", "value": industry["code"], "label": industry.get("label")})
+    primitives += [{"type": "skill", "value": skill} for skill in profile.get("skills", [])[:TOP_SKILLS]]
+    stated = seniority_of(None, text)
+    if stated != "mid" or not profile.get("seniority"):
+        primitives.append({"type": "seniority", "value": stated, "source": "ad"})
+    else:
+        primitives.append({"type": "seniority", "value": profile["seniority"]["dominant"], "source": "cluster"})
+    primitives += [{"type": "keyword", "value": kw} for kw in profile.get("keywords", [])[:TOP_KEYWORDS]]
+    primitives += [{"type": "location", **place} for place in find_locations(text)]
+    return primitives
+
+
+class Segmenter:
+    def __init__(self, model: TextModel, encoder: OnnxEncoder, threshold: float):
+        probe = model.manifest.get("encoder", {}).get("probe")
+        if probe and not matches_fingerprint(encoder, probe):
+            raise DependencyUnavailable(f"model {model.version} was trained with a different encoder than the "
+                                        "one deployed (encoder fingerprint mismatch)")
+        self.model, self.encoder, self.threshold = model, encoder, threshold
+
+    def segment(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, Any]]:
+        assignment = self.model.assign(self.encoder.embed(texts, batch_size=batch_size), texts)
+        results = []
+        for text, cluster, confidence in zip(texts, assignment.cluster_ids, assignment.confidence):
+            profile = self.model.profiles[str(int(cluster))]
+            confidence = round(float(confidence), 4)
+            results.append({
+                "derived_audience_primitives": derive_primitives(profile, text),
+                "assigned_cluster_id": str(int(cluster)),
+                "cluster_assignment_confidence": confidence,
+                "cluster_profile_name": profile["name"],
+                "targeting_mode": "cluster" if confidence >= self.threshold else "broad",
+                "model_version": self.model.version,
+            })
+        return results
+
+
+def load_encoder(model_dir, quantized: bool = True) -> OnnxEncoder:
+    try:
+        return OnnxEncoder(model_dir, quantized=quantized)
+    except EncoderError as error:
+        raise DependencyUnavailable(f"text encoder unavailable: {error}") from error

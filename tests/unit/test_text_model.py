@@ -1,0 +1,80 @@
+"""Cluster assignment, confidence and the artifact format (synthetic data: no encoder needed)."""
+
+import numpy as np
+import pytest
+from segmentation.text.model import ModelArtifactError, TextModel, calibrate
+from segmentation.text.reduction import Reducer, fit_reducer
+
+RNG = np.random.default_rng(0)
+CENTRES = np.array([[5.0, 0.0], [0.0, 5.0], [-5.0, 0.0]], dtype=np.float32)
+
+
+def blobs(n_per: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    points = np.concatenate([c + RNG.normal(scale=1.0, size=(n_per, 2)) for c in CENTRES]).astype(np.float32)
+    return points, np.repeat(np.arange(len(CENTRES)), n_per)
+
+
+def model_from(points: np.ndarray) -> TextModel:
+    distance_quantiles, margin_quantiles = calibrate(points, CENTRES, "euclidean")
+    profiles = {str(i): {"name": f"cluster {i}"} for i in range(len(CENTRES))}
+    return TextModel({"version": "v1", "encoder": {}}, Reducer("pca", {}, {"mean": np.zeros(2, np.float32),
+                                                                         "components": np.eye(2, dtype=np.float32)}),
+                     CENTRES, distance_quantiles,
+                     margin_quantiles, profiles, CENTRES.copy())
+
+
+def test_typical_members_are_confident_and_assigned_to_their_cluster():
+    points, truth = blobs()
+    assignment = model_from(points).assign(points, [""] * len(points))
+    assert (assignment.cluster_ids == truth).mean() > 0.99
+    assert np.median(assignment.confidence) > 0.6
+    assert assignment.confidence.min() >= 0.0 and assignment.confidence.max() <= 1.0
+
+
+def test_confidence_falls_between_clusters_and_far_from_every_cluster():
+    points, _ = blobs()
+    model = model_from(points)
+    at_centre, between, far_away = model.assign(np.array([[5.0, 0.0], [2.5, 2.5], [40.0, 0.0]],
+                                                         dtype=np.float32), ["", "", ""]).confidence
+    assert at_centre > 0.9
+    assert between < 0.1  # equidistant from two centroids
+    assert far_away < 0.05  # beyond every training member of its nearest cluster
+
+
+def test_artifacts_round_trip_and_refuse_tampering(tmp_path):
+    points, _ = blobs()
+    model = model_from(points)
+    model.save(tmp_path / "m")
+    loaded = TextModel.load(tmp_path / "m")
+    texts = [""] * len(points)
+    np.testing.assert_array_equal(loaded.assign(points, texts).cluster_ids, model.assign(points, texts).cluster_ids)
+    original = (tmp_path / "m" / "centroids.npy").read_bytes()
+    (tmp_path / "m" / "centroids.npy").write_bytes(original[:-1] + bytes([original[-1] ^ 0xFF]))
+    with pytest.raises(ModelArtifactError, match="centroids.npy is corrupt"):
+        TextModel.load(tmp_path / "m")
+    (tmp_path / "m" / "centroids.npy").write_bytes(original)
+    (tmp_path / "m" / "profiles.json").unlink()
+    with pytest.raises(ModelArtifactError, match="profiles.json is missing"):
+        TextModel.from_files({n.name: n.read_bytes() for n in (tmp_path / "m").iterdir()})
+
+
+def test_reducers_serialise_and_place_training_points_where_they_were_fitted():
+    embeddings = RNG.normal(size=(300, 16)).astype(np.float32)
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    texts = [f"job {i % 7} with skill{i % 5} and tool{i % 3}" for i in range(len(embeddings))]
+    for kind in ("none", "pca", "hybrid"):
+        reducer, points = fit_reducer(kind, embeddings, texts, seed=0, n_components=4, lsa_components=3)
+        np.testing.assert_allclose(reducer.transform(embeddings, texts), points, atol=1e-5)
+    with pytest.raises(ValueError, match="reducer must be one of"):
+        fit_reducer("tsne", embeddings, texts, seed=0)
+
+
+def test_hybrid_tfidf_at_serving_equals_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["Senior Python developer, Python and SQL", "Nurse for night shifts", "Python nurse? No: SQL shifts!",
+             "developer developer developer and nurse"] * 3
+    embeddings = RNG.normal(size=(len(texts), 8)).astype(np.float32)
+    reducer, _ = fit_reducer("hybrid", embeddings, texts, seed=0, lsa_components=2)
+    expected = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit_transform(texts).toarray()
+    np.testing.assert_allclose(reducer._tfidf(texts), expected, atol=1e-6)
