@@ -57,7 +57,7 @@ bench: venv encoder
 
 # Refresh the lock after changing dependencies in pyproject.toml.
 lock: venv
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements/constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' | sed 's/+cpu$$//' > requirements/constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache
