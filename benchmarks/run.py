@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation
-from benchmarks.common import print_table, record
+from benchmarks import bench_foundation, bench_text  # noqa: E402
+from benchmarks.common import print_table, record  # noqa: E402
 
-SUITES = {"foundation": bench_foundation.run}
+SUITES = {"foundation": bench_foundation.run, "text": bench_text.run}
 
 
 def main() -> int:
