@@ -9,7 +9,6 @@ import sys
 import tempfile
 import time
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 
@@ -35,17 +34,20 @@ def _records() -> list[dict]:
 
 
 def quality_and_reproducibility() -> list[tuple[str, str, str]]:
+    from segmentation.text.corpus import parse_corpus
+    from segmentation.text.embedders import sentence_transformers_embedder
+    from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
+    from segmentation.text.serving import Segmenter
+    from segmentation.text.training import (
+        TrainingParams,
+        document_text,
+        reduce_and_cluster,
+        train_model,
+    )
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
     from threadpoolctl import threadpool_limits
-
-    from segmentation.text.corpus import parse_corpus
-    from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
-    from segmentation.text.embedders import sentence_transformers_embedder
-    from segmentation.text.serving import Segmenter
-    from segmentation.text.training import (QualityGates, TrainingParams, document_text, reduce_and_cluster,
-                                            train_model)
 
     documents = parse_corpus(CORPUS.read_bytes())
     labels = [d.label for d in documents]
@@ -81,7 +83,7 @@ def quality_and_reproducibility() -> list[tuple[str, str, str]]:
     params = TrainingParams(clusters=10)
     corpus = {"sha256": "bench", "documents": len(documents)}
     first, emb_a, _ = train_model(documents, corpus, memo, params, {})
-    second, emb_b, _ = train_model(documents, corpus, memo, params, {})
+    second, _, _ = train_model(documents, corpus, memo, params, {})
     other, _, _ = train_model(documents, corpus, memo, TrainingParams(clusters=10, seed=7, stability_seed=8), {})
     assign = [m.assign(emb_a, texts).cluster_ids for m in (first, second, other)]
     rows.append(("retrain on the same corpus and seed: ARI between assignments",
@@ -177,8 +179,9 @@ def serving(cloud_endpoint: str, bucket: str) -> list[tuple[str, str, str]]:
 
 
 def run() -> list[tuple[str, str, str]]:
-    from benchmarks.bench_foundation import _start, _stop
     import requests
+
+    from benchmarks.bench_foundation import _start, _stop
 
     rows = training_time() + quality_and_reproducibility()
     process, _seconds, port, _api_port = _start(seed_model=MODEL)

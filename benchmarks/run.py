@@ -9,8 +9,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation, bench_text  # noqa: E402
-from benchmarks.common import print_table, record  # noqa: E402
+from benchmarks import bench_foundation, bench_text
+from benchmarks.common import print_table, record
 
 SUITES = {"foundation": bench_foundation.run, "text": bench_text.run}
 
