@@ -1,26 +1,20 @@
 """Foundation: local cloud start-up time and memory, the health endpoint, one pipeline run."""
 
-import socket
 import statistics
 import subprocess
 import time
 import uuid
 
 import requests
+from localcloud.server import free_port
 
 from benchmarks.common import ROOT, local_client, python, rss_mib, summary_ms
 
 CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start(seed_model=None) -> tuple[subprocess.Popen, float, int, int]:
-    port, api_port = _free_port(), _free_port()
+    port, api_port = free_port(), free_port()
     started = time.perf_counter()
     seed = ["--seed-model", str(seed_model)] if seed_model else []
     process = subprocess.Popen([python(), "-m", "localcloud", "up", "--port", str(port), "--api-port",

@@ -3,7 +3,6 @@ segment realistic job ads over HTTP, then retrain through Step Functions by uplo
 the corpus prefix, and show /segment answering from the newly promoted version."""
 
 import json
-import socket
 import sys
 import time
 import urllib.error
@@ -13,7 +12,7 @@ from pathlib import Path
 import boto3
 from localcloud.__main__ import seed_model
 from localcloud.rules import fire_rule
-from localcloud.server import LocalCloud
+from localcloud.server import LocalCloud, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
@@ -32,17 +31,6 @@ ADS = [
     "hit quarterly targets across the Midlands.",
     "We're hiring! Join our amazing team. Great vibes, free snacks. Apply now!",
 ]
-
-
-def port(preferred: int) -> int:
-    """The preferred port if it is free (a `make up` may be running), else any free one."""
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", preferred))
-            return preferred
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
 
 
 def post(url: str, body: dict) -> tuple[int, dict]:
@@ -84,7 +72,7 @@ def wait_for_execution(sfn, state_machine_arn: str, timeout: float = 900) -> dic
 
 def main() -> int:
     started = time.perf_counter()
-    cloud = LocalCloud(ROOT / "template.yaml", "audience-segmentation", port=port(4566), api_port=port(3000))
+    cloud = LocalCloud(ROOT / "template.yaml", "audience-segmentation", port=free_port(4566), api_port=free_port(3000))  # a `make up` may hold them
     deployment = cloud.start()
     print(cloud.summary())
     print(f"\n[1] local cloud up and stack deployed in {time.perf_counter() - started:.1f} s")

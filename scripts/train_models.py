@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from segmentation.platform.errors import InvalidInput
-from segmentation.text.corpus import parse_corpus, sha256_hex
+from segmentation.platform.integrity import sha256_hex
+from segmentation.text.corpus import parse_corpus
 from segmentation.text.embedders import EMBEDDERS, make_embedder
 from segmentation.text.model import ModelArtifactError, TextModel
 from segmentation.text.reduction import REDUCERS

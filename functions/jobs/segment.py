@@ -5,10 +5,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from segmentation.platform import settings
 from segmentation.platform.api import create_app, http_handler
+from segmentation.platform.errors import InvalidInput
 from segmentation.platform.storage import ArtifactStore
 from segmentation.text.encoder import default_encoder_dir
 from segmentation.text.registry import LatestModelCache, ModelRegistry
-from segmentation.text.serving import MAX_AD_CHARS, Segmenter, load_encoder
+from segmentation.text.serving import MAX_AD_CHARS, Segmenter, load_encoder, validate_ad_text
 
 app = create_app()
 models = LatestModelCache(lambda: ModelRegistry(ArtifactStore(settings.artifacts_bucket())))
@@ -21,9 +22,10 @@ class SegmentRequest(BaseModel):
     @field_validator("job_ad_text")
     @classmethod
     def not_blank(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("must not be empty or whitespace")
-        return text
+        try:
+            return validate_ad_text(text)
+        except InvalidInput as error:
+            raise ValueError(str(error)) from error
 
 
 class Primitive(BaseModel):

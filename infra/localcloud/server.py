@@ -36,6 +36,16 @@ def check_port_free(host: str, port: int) -> None:
                            "another port (LOCALCLOUD_PORT / LOCALCLOUD_API_PORT)") from error
 
 
+def free_port(preferred: int = 0, host: str = "127.0.0.1") -> int:
+    """`preferred` if it is free, else a port the OS picks."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, preferred))
+        except OSError:
+            probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def configure_process(host: str, port: int) -> None:
     """Point this process's AWS SDK and moto's Step Functions interpreter at the emulator."""
     from moto.core.config import default_user_config

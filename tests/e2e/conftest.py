@@ -1,19 +1,13 @@
 import os
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 
 import pytest
+from localcloud.server import free_port
 
 from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

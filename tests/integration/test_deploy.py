@@ -69,18 +69,13 @@ def _template(tmp_path, body: str):
     return path
 
 
-def test_refuses_an_unsupported_resource_type_naming_it(emulator, tmp_path):
-    path = _template(tmp_path, """
+@pytest.mark.parametrize("body, message", [
+    ("""
         Resources:
           Jobs:
             Type: AWS::SQS::Queue
-        """)
-    with pytest.raises(TemplateError, match=r"Jobs: resource type AWS::SQS::Queue is not supported"):
-        deploy(path, "bad")
-
-
-def test_refuses_an_unsupported_intrinsic_naming_where(emulator, tmp_path):
-    path = _template(tmp_path, """
+        """, r"Jobs: resource type AWS::SQS::Queue is not supported"),
+    ("""
         Resources:
           Table:
             Type: AWS::DynamoDB::Table
@@ -89,21 +84,18 @@ def test_refuses_an_unsupported_intrinsic_naming_where(emulator, tmp_path):
               BillingMode: PAY_PER_REQUEST
               AttributeDefinitions: [{AttributeName: pk, AttributeType: S}]
               KeySchema: [{AttributeName: pk, KeyType: HASH}]
-        """)
-    with pytest.raises(TemplateError, match=r"Table.TableName: Fn::Join is not supported"):
-        deploy(path, "bad")
-
-
-def test_refuses_an_unsupported_property_naming_it(emulator, tmp_path):
-    path = _template(tmp_path, """
+        """, r"Table.TableName: Fn::Join is not supported"),
+    ("""
         Resources:
           Bucket:
             Type: AWS::S3::Bucket
             Properties:
               WebsiteConfiguration: {IndexDocument: index.html}
-        """)
-    with pytest.raises(TemplateError, match=r"Bucket \(AWS::S3::Bucket\).*WebsiteConfiguration"):
-        deploy(path, "bad")
+        """, r"Bucket \(AWS::S3::Bucket\).*WebsiteConfiguration"),
+], ids=["resource type", "intrinsic", "property"])
+def test_refuses_what_it_cannot_honour_naming_where(emulator, tmp_path, body, message):
+    with pytest.raises(TemplateError, match=message):
+        deploy(_template(tmp_path, body), "bad")
 
 
 def test_refuses_unknown_references_and_cycles(emulator, tmp_path):

@@ -1,6 +1,5 @@
 """Training corpora: a JSON array or JSON Lines of objects with `text` and optional `id`, `title`, `label`."""
 
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -80,7 +79,3 @@ def parse_corpus(raw: bytes | str) -> list[Document]:
     if not documents:
         raise CorpusError("corpus has no documents", field="corpus")
     return documents
-
-
-def sha256_hex(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()

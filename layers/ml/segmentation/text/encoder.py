@@ -5,7 +5,6 @@ at set-up by `segmentation.text.encoder_export`; every file is checked against t
 before it is used.
 """
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -14,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 from tokenizers import Tokenizer
+
+from segmentation.platform.integrity import sha256_hex
 
 MANIFEST = "encoder.json"
 TOKENIZER = "tokenizer.json"
@@ -40,10 +41,6 @@ def default_encoder_dir() -> Path:
     return Path(configured) if configured else Path(__file__).parent / "encoder"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def read_manifest(model_dir: Path) -> dict:
     path = Path(model_dir) / MANIFEST
     try:
@@ -64,7 +61,7 @@ def read_verified(model_dir: Path, manifest: dict, name: str) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         raise EncoderError(f"{name} is missing from {model_dir}") from None
-    if sha256_bytes(data) != expected:
+    if sha256_hex(data) != expected:
         raise EncoderError(f"{name} in {model_dir} does not match the sha256 in {MANIFEST}")
     return data
 

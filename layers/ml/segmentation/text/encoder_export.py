@@ -15,6 +15,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
+from segmentation.platform.integrity import sha256_hex
 from segmentation.text.encoder import (
     MANIFEST,
     MODEL_FP32,
@@ -23,7 +24,6 @@ from segmentation.text.encoder import (
     TOKENIZER,
     OnnxEncoder,
     fingerprint,
-    sha256_bytes,
 )
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -135,8 +135,8 @@ def export_encoder(out_dir: Path) -> dict:
         manifest = {
             "model": MODEL_ID,
             "source_package": source_package(),
-            "source_sha256": sha256_bytes((source / "model.safetensors").read_bytes()),
-            "files": {name: sha256_bytes((staging / name).read_bytes())
+            "source_sha256": sha256_hex((source / "model.safetensors").read_bytes()),
+            "files": {name: sha256_hex((staging / name).read_bytes())
                       for name in (MODEL_FP32, MODEL_INT8, TOKENIZER)},
             "dim": DIM,
             "max_length": MAX_LENGTH,

@@ -20,16 +20,16 @@ model of tech jobs); separation falls to 0 as x approaches the boundary between 
 The member distributions are stored as 101 quantiles.
 """
 
-import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from segmentation.platform.integrity import sha256_hex
 from segmentation.text.reduction import Reducer
 
 QUANTILES = np.linspace(0.0, 1.0, 101)
@@ -37,10 +37,6 @@ QUANTILES = np.linspace(0.0, 1.0, 101)
 
 class ModelArtifactError(Exception):
     """An artifact is missing, altered or inconsistent; the message names it."""
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -169,12 +165,20 @@ class TextModel:
             (directory / name).write_bytes(data)
 
     @classmethod
+    def read(cls, read_file: Callable[[str], bytes | None], where: str) -> "TextModel":
+        """Load from any store: `read_file(name)` returns a file's bytes, or None when it is absent."""
+        manifest_bytes = read_file("manifest.json")
+        if manifest_bytes is None:
+            raise ModelArtifactError(f"artifact {where}manifest.json is missing")
+        try:
+            names = json.loads(manifest_bytes).get("files", {})
+        except ValueError as error:
+            raise ModelArtifactError(f"artifact {where}manifest.json is not valid JSON") from error
+        files = {"manifest.json": manifest_bytes}
+        files.update({name: data for name in names if (data := read_file(name)) is not None})
+        return cls.from_files(files, where)
+
+    @classmethod
     def load(cls, directory: Path) -> "TextModel":
-        if not (directory / "manifest.json").is_file():
-            raise ModelArtifactError(f"artifact {directory}/manifest.json is missing")
-        manifest = json.loads((directory / "manifest.json").read_text())
-        files = {"manifest.json": (directory / "manifest.json").read_bytes()}
-        for name in manifest.get("files", {}):
-            if (directory / name).is_file():
-                files[name] = (directory / name).read_bytes()
-        return cls.from_files(files, where=f"{directory}/")
+        return cls.read(lambda name: (directory / name).read_bytes() if (directory / name).is_file() else None,
+                        f"{directory}/")

@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from segmentation.platform import settings
-from segmentation.platform.errors import NotFound
+from segmentation.platform.errors import DependencyUnavailable, NotFound
 from segmentation.platform.storage import ArtifactStore
-from segmentation.text.corpus import CorpusError, parse_corpus, sha256_hex
+from segmentation.platform.integrity import sha256_hex
+from segmentation.text.corpus import CorpusError, parse_corpus
 from segmentation.text.model import TextModel
 from segmentation.text.reduction import Reducer
 
@@ -137,12 +138,19 @@ def _load_clustering(store: ArtifactStore, run_id: str):
 
 
 def _latest_model() -> TextModel | None:
+    """The promoted model whose overrides carry over; None on a first run. An unreadable one is logged
+    and skipped: it must not block training its replacement."""
+    from segmentation.platform.api import logger
+    from segmentation.text.model import ModelArtifactError
     from segmentation.text.registry import ModelRegistry
 
     registry = ModelRegistry(_store())
     try:
         return registry.load(registry.latest()["version"])
-    except Exception:  # no promoted model yet (first run), or an unreadable one: nothing to carry over
+    except DependencyUnavailable:
+        return None
+    except ModelArtifactError as error:
+        logger.warning("promoted model unreadable; its overrides are not carried over", extra={"error": str(error)})
         return None
 
 

@@ -2,7 +2,6 @@
 naming the promoted version and its predecessor (for rollback). A version becomes latest only if its
 manifest says its quality gates passed."""
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -74,18 +73,13 @@ class ModelRegistry:
         return pointer
 
     def load(self, version: str) -> TextModel:
-        manifest_bytes = self.store.get_bytes(self._key(version, "manifest.json"))[0]
-        files = {"manifest.json": manifest_bytes}
-        try:
-            names = json.loads(manifest_bytes).get("files", {})
-        except ValueError as error:
-            raise ModelArtifactError(f"artifact {self._key(version, 'manifest.json')} is not valid JSON") from error
-        for name in names:
+        def read_file(name: str) -> bytes | None:
             try:
-                files[name] = self.store.get_bytes(self._key(version, name))[0]
+                return self.store.get_bytes(self._key(version, name))[0]
             except NotFound:
-                pass  # from_files names the missing file
-        return TextModel.from_files(files, where=self._key(version, ""))
+                return None  # TextModel.read names the missing file
+
+        return TextModel.read(read_file, where=self._key(version, ""))
 
 
 class LatestModelCache:
