@@ -1,0 +1,1 @@
+"""Jobs service: job ads, scheduling into segmentation, platform targeting, feedback."""

@@ -1,0 +1,1 @@
+"""Learning service: segment-aware style tuning with hierarchical fallback."""

@@ -1,0 +1,1 @@
+"""Segments service: segments, members, personalized content, A/B analytics."""
