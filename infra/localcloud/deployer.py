@@ -356,9 +356,12 @@ class Deployer:
             self._permission(function_name, f"{event_id}Permission", "s3.amazonaws.com",
                              f"arn:aws:s3:::{props['Bucket']}")
             self._bucket_notification(props, function_arn, f"{logical_id}-{event_id}")
+        elif kind == "EventBridgeRule":
+            rule_arn = self._event_rule(where, props, function_arn, logical_id)
+            self._permission(function_name, f"{event_id}Permission", "events.amazonaws.com", rule_arn)
         else:
             raise TemplateError(f"{where}: event type {kind} is not supported by the local deployer "
-                                f"(supported: HttpApi, Schedule, S3)")
+                                f"(supported: HttpApi, Schedule, S3, EventBridgeRule)")
 
     def _route(self, api_id: str, route_key: str, function_arn: str, timeout_ms: int) -> None:
         apigw = self.client("apigatewayv2")
@@ -387,6 +390,16 @@ class Deployer:
             target["RoleArn"] = target_role
         events.put_targets(Rule=name, Targets=[target])
         self.deployment.rules[name] = target_logical_id
+        return rule_arn
+
+    def _event_rule(self, where: str, props: dict[str, Any], target_arn: str, target_logical_id: str) -> str:
+        """An event-pattern rule on the default bus delivering to the function."""
+        _allow_only(where, "EventBridgeRule event", props, {"Pattern", "RuleName", "State"})
+        name = props.get("RuleName", f"{self.stack_name}-{where.replace('.Events.', '-')}")[:64]
+        events = self.client("events")
+        rule_arn = events.put_rule(Name=name, EventPattern=json.dumps(props["Pattern"]),
+                                   State=props.get("State", "ENABLED"))["RuleArn"]
+        events.put_targets(Rule=name, Targets=[{"Id": target_logical_id, "Arn": target_arn}])
         return rule_arn
 
     def _bucket_notification(self, props: dict[str, Any], function_arn: str, notification_id: str) -> None:

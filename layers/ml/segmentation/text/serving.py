@@ -6,10 +6,13 @@ Imports NumPy, onnxruntime and tokenizers only (no torch, no scikit-learn, nothi
 from collections.abc import Sequence
 from typing import Any
 
+from segmentation.platform import settings
 from segmentation.platform.errors import DependencyUnavailable, InvalidInput
-from segmentation.text.encoder import EncoderError, OnnxEncoder, matches_fingerprint
+from segmentation.platform.storage import ArtifactStore
+from segmentation.text.encoder import EncoderError, OnnxEncoder, default_encoder_dir, matches_fingerprint
 from segmentation.text.locations import find_locations
 from segmentation.text.model import TextModel
+from segmentation.text.registry import LatestModelCache, ModelRegistry
 from segmentation.text.seniority import seniority_of
 
 MAX_AD_CHARS = 20_000
@@ -75,3 +78,21 @@ def load_encoder(model_dir, quantized: bool = True) -> OnnxEncoder:
         return OnnxEncoder(model_dir, quantized=quantized)
     except EncoderError as error:
         raise DependencyUnavailable(f"text encoder unavailable: {error}") from error
+
+
+class PromotedSegmenter:
+    """The segmenter for the promoted model, warm across invocations: the encoder is loaded once, the
+    model is re-checked through LatestModelCache and the segmenter rebuilt only when a new version is
+    promoted. Shared by POST /segment and the jobs service."""
+
+    def __init__(self):
+        self.models = LatestModelCache(lambda: ModelRegistry(ArtifactStore(settings.artifacts_bucket())))
+        self._segmenter: Segmenter | None = None
+
+    def get(self) -> Segmenter:
+        model = self.models.get()
+        if self._segmenter is None or self._segmenter.model is not model:
+            encoder = self._segmenter.encoder if self._segmenter else load_encoder(default_encoder_dir())
+            self._segmenter = Segmenter(model, encoder, settings.confidence_threshold())
+        self._segmenter.threshold = settings.confidence_threshold()
+        return self._segmenter

@@ -1,0 +1,241 @@
+"""Job ads: create, read, list, update, delete, schedule into segmentation, record the outcome.
+
+Every write is conditional: updates carry the item's version (PynamoDB VersionAttribute) and only set
+the fields they change, so concurrent edits of different fields both land, and an edit racing a
+segmentation result is retried on the fresh item. A schedule hands out a token; only the segmentation
+run holding the current token may write its result, so a stale or duplicated run never overwrites a
+newer one.
+"""
+
+import base64
+import binascii
+import functools
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException, UpdateError
+
+from segmentation.jobs.models import (
+    ALL_ADS_PARTITION,
+    STATUSES,
+    JobAd,
+    JobAdCounter,
+    ad_key,
+    status_partition,
+)
+from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
+
+MAX_PAGE = 100
+UPDATE_ATTEMPTS = 5
+SEGMENTATION_FIELDS = ("derivedAudiencePrimitives", "audienceClusterId", "audienceConfidence",
+                       "audienceClusterProfileName", "mappedTargeting", "segmentationProcessedAt", "modelVersion")
+
+
+def confidence_badge(confidence: float | None) -> str | None:
+    """green above 0.5, yellow from 0.25 to 0.5, red under 0.25; none before segmentation."""
+    if confidence is None:
+        return None
+    return "green" if confidence > 0.5 else "yellow" if confidence >= 0.25 else "red"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _index_keys(status: str, updated_at: datetime, job_ad_id: int) -> tuple[str, str]:
+    return status_partition(status), f"{updated_at.isoformat()}#{job_ad_id:012d}"
+
+
+def _table_errors(function: Callable) -> Callable:
+    """Unexpected DynamoDB failures become 503 naming the table, never a bare 500."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (NotFound, Conflict, InvalidInput):
+            raise
+        except PynamoDBException as error:
+            raise DependencyUnavailable(f"job ads table unavailable: {error.msg}") from error
+    return wrapper
+
+
+def to_api(ad: JobAd) -> dict[str, Any]:
+    """The API shape of an ad (documented camelCase field names)."""
+    return {
+        "jobAdId": int(ad.job_ad_id), "title": ad.title, "description": ad.description, "company": ad.company,
+        "locations": list(ad.locations or []), "status": ad.status, "version": int(ad.version),
+        "createdAt": ad.created_at.isoformat(), "updatedAt": ad.updated_at.isoformat(),
+        "derivedAudiencePrimitives": ad.derived_audience_primitives,
+        "audienceClusterId": ad.audience_cluster_id,
+        "audienceConfidence": ad.audience_confidence,
+        "audienceClusterProfileName": ad.audience_cluster_profile_name,
+        "mappedTargeting": ad.mapped_targeting.as_dict() if ad.mapped_targeting else None,
+        "segmentationProcessedAt": ad.segmentation_processed_at.isoformat() if ad.segmentation_processed_at else None,
+        "modelVersion": ad.model_version,
+        "audienceSource": ad.audience_source,
+        "modelChoice": ad.model_choice.as_dict() if ad.model_choice else None,
+        "segmentationError": ad.segmentation_error,
+        "segmentationRequestedAt": ad.segmentation_requested_at.isoformat() if ad.segmentation_requested_at else None,
+        "pinnedClusterId": ad.pinned_cluster_id,
+        "pinnedTargeting": ad.pinned_targeting.as_dict() if ad.pinned_targeting else None,
+        "performance": {"impressions": int(ad.impressions), "clicks": int(ad.clicks), "applies": int(ad.applies)},
+        "confidenceBadge": confidence_badge(ad.audience_confidence),
+    }
+
+
+@_table_errors
+def create_ad(title: str, description: str, company: str | None, locations: list[str]) -> JobAd:
+    job_ad_id = _next_id()
+    now = _now()
+    gsi1pk, gsi1sk = _index_keys("draft", now, job_ad_id)
+    ad = JobAd(pk=ad_key(job_ad_id), job_ad_id=job_ad_id, title=title, description=description, company=company,
+               locations=locations, status="draft", created_at=now, updated_at=now, gsi1pk=gsi1pk, gsi1sk=gsi1sk,
+               gsi2pk=ALL_ADS_PARTITION, gsi2sk=f"{now.isoformat()}#{job_ad_id:012d}")
+    ad.save(condition=JobAd.pk.does_not_exist())
+    return ad
+
+
+def _next_id() -> int:
+    counter = JobAdCounter()
+    counter.update(actions=[JobAdCounter.value.add(1)])
+    return int(counter.value)
+
+
+@_table_errors
+def get_ad(job_ad_id: int) -> JobAd:
+    try:
+        return JobAd.get(ad_key(job_ad_id), "AD", consistent_read=True)
+    except DoesNotExist as error:
+        raise NotFound(f"job ad {job_ad_id} not found") from error
+
+
+def _encode_cursor(key: dict[str, Any] | None) -> str | None:
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode() if key else None
+
+
+def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise InvalidInput("cursor is not a cursor this API returned", field="query.cursor") from error
+    if not isinstance(key, dict) or not str(key.get("pk", {}).get("S", "")).startswith("JOBAD#"):
+        raise InvalidInput("cursor is not a cursor this API returned", field="query.cursor")
+    return key
+
+
+@_table_errors
+def list_ads(status: str | None, cursor: str | None, limit: int) -> tuple[list[JobAd], str | None]:
+    """Newest first: by status on gsi1 (most recently updated first), else all ads on gsi2 (newest created)."""
+    start = _decode_cursor(cursor)
+    if status is not None:
+        query = JobAd.by_status.query(status_partition(status), scan_index_forward=False, limit=limit,
+                                      last_evaluated_key=start)
+    else:
+        query = JobAd.all_ads.query(ALL_ADS_PARTITION, scan_index_forward=False, limit=limit,
+                                    last_evaluated_key=start)
+    items = list(query)
+    return items, _encode_cursor(query.last_evaluated_key if len(items) == limit else None)
+
+
+def _update(job_ad_id: int, changes: Callable[[JobAd], list], condition=None, expected_version: int | None = None,
+            status: str | None = None) -> JobAd:
+    """Apply `changes(fresh ad)` (PynamoDB update actions) with the version check, retrying on a race."""
+    for _attempt in range(UPDATE_ATTEMPTS):
+        ad = get_ad(job_ad_id)
+        if expected_version is not None and int(ad.version) != expected_version:
+            raise Conflict(f"job ad {job_ad_id} is at version {int(ad.version)}, not {expected_version}")
+        now = _now()
+        gsi1pk, gsi1sk = _index_keys(status or ad.status, now, job_ad_id)
+        actions = [*changes(ad), JobAd.updated_at.set(now), JobAd.gsi1pk.set(gsi1pk), JobAd.gsi1sk.set(gsi1sk)]
+        if status:
+            actions.append(JobAd.status.set(status))
+        try:
+            ad.update(actions=actions, condition=condition)
+            return ad
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            if expected_version is not None:
+                raise Conflict(f"job ad {job_ad_id} changed while updating; read it again") from error
+    raise Conflict(f"job ad {job_ad_id} kept changing; try again")
+
+
+@_table_errors
+def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | None) -> JobAd:
+    """Partial update of the editable fields; `status` may only move to draft or published."""
+    setters = {"title": JobAd.title, "description": JobAd.description, "company": JobAd.company,
+               "locations": JobAd.locations, "pinnedClusterId": JobAd.pinned_cluster_id,
+               "pinnedTargeting": JobAd.pinned_targeting}
+    new_status = fields.get("status")
+
+    def changes(ad: JobAd) -> list:
+        if new_status == "published" and ad.status != "segmented":
+            raise Conflict(f"job ad {job_ad_id} is {ad.status}; only a segmented ad can be published")
+        return [setters[name].remove() if value is None else setters[name].set(value)
+                for name, value in fields.items() if name in setters]
+
+    return _update(job_ad_id, changes, expected_version=expected_version, status=new_status)
+
+
+@_table_errors
+def delete_ad(job_ad_id: int) -> None:
+    ad = get_ad(job_ad_id)
+    try:
+        ad.delete()
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise Conflict(f"job ad {job_ad_id} changed while deleting; read it again") from error
+
+
+@_table_errors
+def mark_scheduled(job_ad_id: int) -> tuple[JobAd, str]:
+    """Move the ad to `scheduled` with a new segmentation token (re-scheduling re-runs segmentation)."""
+    token = uuid.uuid4().hex
+
+    def changes(ad: JobAd) -> list:
+        if ad.status == "published":
+            raise Conflict(f"job ad {job_ad_id} is published; set it back to draft before re-segmenting")
+        return [JobAd.segmentation_token.set(token), JobAd.segmentation_requested_at.set(_now()),
+                JobAd.segmentation_error.remove()]
+
+    return _update(job_ad_id, changes, status="scheduled"), token
+
+
+@_table_errors
+def record_segmentation(job_ad_id: int, token: str, result: dict[str, Any] | None, error: str | None) -> JobAd | None:
+    """Write a segmentation run's outcome if it still holds the ad's current token; None when superseded."""
+    def changes(ad: JobAd) -> list:
+        if ad.segmentation_token != token or ad.status != "scheduled":
+            raise _Superseded
+        if error is not None:
+            return [JobAd.segmentation_error.set(error)]
+        fields = [JobAd.segmentation_processed_at.set(_now()), JobAd.segmentation_error.remove()]
+        setters = {"derivedAudiencePrimitives": JobAd.derived_audience_primitives,
+                   "audienceClusterId": JobAd.audience_cluster_id, "audienceConfidence": JobAd.audience_confidence,
+                   "audienceClusterProfileName": JobAd.audience_cluster_profile_name,
+                   "mappedTargeting": JobAd.mapped_targeting, "modelVersion": JobAd.model_version,
+                   "audienceSource": JobAd.audience_source, "modelChoice": JobAd.model_choice}
+        return fields + [setters[k].remove() if v is None else setters[k].set(v) for k, v in result.items()]
+
+    status = "segmentation_failed" if error is not None else "segmented"
+    try:
+        return _update(job_ad_id, changes, status=status,
+                       condition=(JobAd.segmentation_token == token) & (JobAd.status == "scheduled"))
+    except _Superseded:
+        return None
+
+
+class _Superseded(Exception):
+    """The ad was re-scheduled, edited to another status or deleted since this run started."""
+
+
+def validate_status(status: str | None) -> str | None:
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"status must be one of {list(STATUSES)}", field="query.status")
+    return status
