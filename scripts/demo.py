@@ -1,6 +1,7 @@
 """`make demo`: stand up the embedded local cloud, deploy template.yaml, promote the shipped text model,
 segment realistic job ads over HTTP, then retrain through Step Functions by uploading a corpus under
-the corpus prefix, and show /segment answering from the newly promoted version."""
+the corpus prefix, show /segment answering from the newly promoted version, and take a job ad through
+the jobs service (schedule, badge, preview, pins, platform targeting, feedback)."""
 
 import json
 import sys
@@ -33,14 +34,70 @@ ADS = [
 ]
 
 
-def post(url: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), method=method,
                                      headers={"content-type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def post(url: str, body: dict) -> tuple[int, dict]:
+    return call("POST", url, body)
+
+
+def wait_until_processed(api: str, job_ad_id: int, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        _status, ad = call("GET", f"{api}/api/jobs/{job_ad_id}")
+        if ad["status"] != "scheduled" or time.monotonic() > deadline:
+            return ad
+        time.sleep(0.2)
+
+
+def jobs_flow(api: str) -> None:
+    """A recruiter's round trip: create, schedule, list with badges, preview, pin, targeting, feedback."""
+    status, ad = post(f"{api}/api/jobs", {"title": "Senior Python Developer", "company": "Acme Analytics",
+                                          "description": ADS[0], "locations": ["Berlin"]})
+    job_ad_id = ad["jobAdId"]
+    print(f"    POST /api/jobs -> {status} jobAdId={job_ad_id} status={ad['status']}")
+    status, ad = post(f"{api}/api/jobs/{job_ad_id}/schedule", {})
+    print(f"    POST /api/jobs/{job_ad_id}/schedule -> {status} status={ad['status']}")
+    ad = wait_until_processed(api, job_ad_id)
+    print(f"    GET /api/jobs/{job_ad_id} -> status={ad['status']} cluster {ad['audienceClusterId']} "
+          f"({ad['audienceClusterProfileName']}) confidence {ad['audienceConfidence']:.2f} "
+          f"badge={ad['confidenceBadge']} mode={ad['mappedTargeting']['mode']} model {ad['modelVersion']}")
+    _status, page = call("GET", f"{api}/api/jobs?status=segmented")
+    print(f"    GET /api/jobs?status=segmented -> {[(i['jobAdId'], i['confidenceBadge']) for i in page['items']]}")
+    _status, preview = post(f"{api}/api/jobs/test-segmentation", {"text": ADS[1]})
+    data = preview["segmentationData"]
+    print(f"    POST /api/jobs/test-segmentation (unsaved nurse ad) -> cluster {data['audienceClusterId']} "
+          f"({data['audienceClusterProfileName']}) confidence {data['audienceConfidence']:.2f} "
+          f"mode={data['mappedTargeting']['mode']}")
+    status, _ad = call("PUT", f"{api}/api/jobs/{job_ad_id}", {
+        "pinnedClusterId": "3", "pinnedTargeting": {"age_range": [25, 40], "radius_km": 5}})
+    print(f"    PUT /api/jobs/{job_ad_id} pin cluster 3 and ask for ages 25-40 within 5 km -> {status}")
+    post(f"{api}/api/jobs/{job_ad_id}/schedule", {})
+    ad = wait_until_processed(api, job_ad_id)
+    print(f"    re-scheduled -> cluster {ad['audienceClusterId']} ({ad['audienceSource']}); the model would have "
+          f"chosen {ad['modelChoice']['audienceClusterId']} ({ad['modelChoice']['audienceConfidence']:.2f})")
+    for platform in ("meta", "x", "google"):
+        _status, targeting = call("GET", f"{api}/api/jobs/{job_ad_id}/targeting/{platform}")
+        applied = [r["detail"] for r in targeting["rules_applied"] if r["applied"]]
+        print(f"    GET /api/jobs/{job_ad_id}/targeting/{platform} -> {json.dumps(targeting['payload'])[:110]}...")
+        print(f"        employment rules applied: {'; '.join(applied)}")
+    for event_id, counts in (("demo-1", (1200, 48, 6)), ("demo-1", (1200, 48, 6)), ("demo-2", (800, 20, 1))):
+        status, recorded = post(f"{api}/api/jobs/{job_ad_id}/performance", {
+            "eventId": event_id, "platform": "meta", "impressions": counts[0], "clicks": counts[1],
+            "applies": counts[2]})
+        print(f"    POST /api/jobs/{job_ad_id}/performance {event_id} -> {status} recorded={recorded['recorded']} "
+              f"totals={recorded['performance']}")
+    _status, report = call("GET", f"{api}/api/jobs/cluster-performance")
+    for row in report["clusters"]:
+        print(f"    GET /api/jobs/cluster-performance -> cluster {row['clusterId']} ({row['profileName']}): "
+              f"{row['impressions']} impressions, CTR {row['clickThroughRate']}, apply rate {row['applyRate']}")
 
 
 def segment_ads(api: str) -> None:
@@ -114,9 +171,12 @@ def main() -> int:
     else:
         print(f"    cause: {execution.get('cause')}")
 
-    rule = next(iter(deployment.rules))
+    rule = f"{deployment.stack_name}-nightly-retrain"
     fired = fire_rule(deployment.account_id, deployment.region, rule)
     print(f"\n[6] fired schedule {rule} on demand -> {fired['targets'][0]['payload']}")
+
+    print("\n[7] jobs service: a job ad from draft to segmented, targeted and measured")
+    jobs_flow(api)
     cloud.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; training run {execution['status']}.")
     return 0 if execution["status"] == "SUCCEEDED" else 1
