@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 from localcloud.deployer import deploy
-from localcloud.template import TemplateError
+from localcloud.template import TemplateError, load_template
 
 from tests.conftest import TEMPLATE
 from tests.integration.conftest import STACK
@@ -45,9 +45,17 @@ def test_functions_share_the_layer_and_get_their_environment(stack, aws):
     assert variables["POWERTOOLS_SERVICE_NAME"] == "platform"  # function value merged over Globals
 
 
+def declared(resource_type: str) -> dict:
+    return {name: r for name, r in load_template(TEMPLATE)["Resources"].items() if r["Type"] == resource_type}
+
+
 def test_routes_schedule_and_state_machine(stack, aws):
     routes = aws("apigatewayv2").get_routes(ApiId=stack.http_api_id())["Items"]
-    assert sorted(r["RouteKey"] for r in routes) == ["GET /api/health", "POST /segment"]
+    expected = {f"{e['Properties']['Method'].upper()} {e['Properties']['Path']}"
+                for function in declared("AWS::Serverless::Function").values()
+                for e in function["Properties"].get("Events", {}).values() if e["Type"] == "HttpApi"}
+    assert {"GET /api/health", "POST /segment", "POST /api/jobs", "GET /api/jobs/{jobAdId}"} <= expected
+    assert sorted(r["RouteKey"] for r in routes) == sorted(expected)
     rule = aws("events").describe_rule(Name=f"{STACK}-nightly-retrain")
     assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
     [target] = aws("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
@@ -60,7 +68,7 @@ def test_routes_schedule_and_state_machine(stack, aws):
 def test_deploying_twice_updates_in_place(stack, aws):
     again = deploy(TEMPLATE, STACK)
     assert again.ref("TrainingStateMachine") == stack.ref("TrainingStateMachine")
-    assert len(aws("lambda").list_functions()["Functions"]) == 12
+    assert len(aws("lambda").list_functions()["Functions"]) == len(declared("AWS::Serverless::Function"))
 
 
 def _template(tmp_path, body: str):
