@@ -8,6 +8,7 @@ importing the X-Ray SDK costs about 0.5 s of every cold start.
 """
 
 import json
+import os
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -88,12 +89,24 @@ def create_app() -> APIGatewayHttpResolver:
     return app
 
 
+def _bind_function_environment() -> None:
+    """Powertools reads the service name and metrics namespace from the environment when it is built, at
+    import. The local cloud serves every function from one process, so each invocation re-reads them
+    from its own function's environment; on Lambda this changes nothing."""
+    if namespace := os.environ.get("POWERTOOLS_METRICS_NAMESPACE"):
+        metrics.namespace = namespace
+    if service := os.environ.get("POWERTOOLS_SERVICE_NAME"):
+        metrics.service = service
+        logger.append_keys(service=service)
+
+
 def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict, LambdaContext], dict]:
     """The Lambda entry point for an HTTP API resolver, with structured logs, metrics and tracing."""
 
     @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics
     def handler(event: dict, context: LambdaContext) -> dict:
+        _bind_function_environment()
         return app.resolve(event, context)
 
     return handler
@@ -106,6 +119,7 @@ def batch_handler(function: Callable[[dict], Any]) -> Callable[[dict, LambdaCont
     @logger.inject_lambda_context(clear_state=True)
     @metrics.log_metrics
     def handler(event: dict, context: LambdaContext) -> Any:
+        _bind_function_environment()
         try:
             return function(event)
         except Exception:
