@@ -77,8 +77,9 @@ def test_segment_answers_from_the_promoted_model(trained_stack):
     assert set(body) >= {"derived_audience_primitives", "assigned_cluster_id", "cluster_assignment_confidence",
                          "cluster_profile_name", "targeting_mode", "model_version"}
     assert 0.0 <= body["cluster_assignment_confidence"] <= 1.0
-    assert {"type": "location", "value": "London", "kind": "city", "country": "GB"} in body[
-        "derived_audience_primitives"]
+    [london] = [p for p in body["derived_audience_primitives"] if p["type"] == "location"]
+    assert (london["value"], london["kind"], london["country"]) == ("London", "city", "GB")
+    assert london["latitude"] == pytest.approx(51.51, abs=0.01) and london["longitude"] == pytest.approx(-0.13, abs=0.01)
 
 
 @pytest.mark.parametrize("body, field", [
