@@ -1,0 +1,52 @@
+"""The learning service's operations: storing a synced batch, and one aggregation run."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from segmentation.learning.aggregation import SOURCES, Aggregate, form_profiles
+from segmentation.learning.events import validate_batch
+from segmentation.learning.store import EventStore, ProfileStore, lookback_days, now_from
+from segmentation.platform.api import logger, metrics
+
+
+def sync(events: list[dict[str, Any]], store: EventStore | None = None) -> dict[str, Any]:
+    """Validate each event, store the valid ones once each; counts and the rejections by index."""
+    store = store or EventStore()
+    received_at = datetime.now(UTC).replace(microsecond=0)
+    valid, rejected = validate_batch(events, received_at)
+    stored = sum(store.put_new(event) for event in valid)
+    metrics.add_metric(name="LearningEventsStored", unit=MetricUnit.Count, value=stored)
+    metrics.add_metric(name="LearningEventsDuplicate", unit=MetricUnit.Count, value=len(valid) - stored)
+    metrics.add_metric(name="LearningEventsRejected", unit=MetricUnit.Count, value=len(rejected))
+    if rejected:
+        logger.info("learning events rejected", extra={"rejected": [{"index": r["index"], "reason": r["reason"]}
+                                                                    for r in rejected]})
+    return {"accepted": len(valid), "stored": stored, "duplicates": len(valid) - stored,
+            "rejected": len(rejected), "rejections": rejected}
+
+
+def aggregate(event: dict[str, Any], events: EventStore | None = None,
+              profiles: ProfileStore | None = None) -> dict[str, Any]:
+    """One aggregator run over the lookback window ending at the schedule event's time."""
+    now, days = now_from(event), lookback_days()
+    result = Aggregate().add_all((events or EventStore()).window(now, days))
+    written = form_profiles(result)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for profile in written:
+        profile.update({"aggregated_at": stamp, "lookback_days": days})
+    (profiles or ProfileStore()).put_all(written)
+    by_source = {source: sum(p["style_hint"]["source"] == source for p in written) for source in SOURCES}
+    runs = result.runs_by_family_and_segment()
+    for (family, segment), count in sorted(runs.items()):
+        with single_metric(name="LearningRunsAggregated", unit=MetricUnit.Count, value=count) as metric:
+            metric.add_dimension(name="family", value=family)
+            metric.add_dimension(name="segment", value=segment)
+    for source, count in by_source.items():
+        with single_metric(name="LearningProfilesUpdated", unit=MetricUnit.Count, value=count) as metric:
+            metric.add_dimension(name="source", value=source)
+    summary = {"aggregated_at": stamp, "lookback_days": days, "events": result.events,
+               "profiles": len(written), "profiles_by_source": by_source}
+    logger.info("learning aggregation finished", extra=summary)
+    return summary
