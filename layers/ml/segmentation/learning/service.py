@@ -1,5 +1,6 @@
 """The learning service's operations: storing a synced batch, and one aggregation run."""
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,12 +32,18 @@ def aggregate(event: dict[str, Any], events: EventStore | None = None,
               profiles: ProfileStore | None = None) -> dict[str, Any]:
     """One aggregator run over the lookback window ending at the schedule event's time."""
     now, days = now_from(event), lookback_days()
-    result = Aggregate().add_all((events or EventStore()).window(now, days))
+    started = time.perf_counter()
+    window = list((events or EventStore()).window(now, days))
+    read = time.perf_counter()
+    result = Aggregate().add_all(window)
     written = form_profiles(result)
+    aggregated = time.perf_counter()
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     for profile in written:
         profile.update({"aggregated_at": stamp, "lookback_days": days})
     (profiles or ProfileStore()).put_all(written)
+    timings = {"read": round(read - started, 3), "aggregate": round(aggregated - read, 3),
+               "write": round(time.perf_counter() - aggregated, 3)}
     by_source = {source: sum(p["style_hint"]["source"] == source for p in written) for source in SOURCES}
     runs = result.runs_by_family_and_segment()
     for (family, segment), count in sorted(runs.items()):
@@ -47,6 +54,6 @@ def aggregate(event: dict[str, Any], events: EventStore | None = None,
         with single_metric(name="LearningProfilesUpdated", unit=MetricUnit.Count, value=count) as metric:
             metric.add_dimension(name="source", value=source)
     summary = {"aggregated_at": stamp, "lookback_days": days, "events": result.events,
-               "profiles": len(written), "profiles_by_source": by_source}
+               "profiles": len(written), "profiles_by_source": by_source, "timings_s": timings}
     logger.info("learning aggregation finished", extra=summary)
     return summary
