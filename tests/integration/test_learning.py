@@ -161,3 +161,14 @@ def test_aggregator_and_sync_publish_emf_metrics(stack, http, aws):
     assert any(b.get("source") == "none" and b.get("LearningProfilesUpdated") == [1.0] for b in aggregated)
     synced = metrics("LearningSyncFunction")
     assert any(b.get("LearningEventsStored") == [2.0] and b.get("LearningEventsRejected") == [1.0] for b in synced)
+
+
+def test_a_missing_events_table_is_a_503_for_sync_and_fails_the_aggregator_run(stack, http, aws):
+    aws("dynamodb").delete_table(TableName=stack.ref("EventsTable"))
+    response = http.post(SYNC, json={"events": [event("boards.greenhouse.io", "f", "concise")]})
+    assert response.status_code == 503
+    assert "ResourceNotFoundException" in response.get_json()["message"]
+    fire_rule(stack.account_id, stack.region, RULE)
+    [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("LearningAggregatorStateMachine"))
+    assert execution["status"] == "FAILED"
+    assert execution["error"] == "DependencyUnavailable"
