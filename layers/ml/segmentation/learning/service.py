@@ -9,7 +9,15 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from segmentation.learning.aggregation import SOURCES, Aggregate, form_profiles
 from segmentation.learning.events import validate_batch
 from segmentation.learning.store import EventStore, ProfileStore, lookback_days, now_from
-from segmentation.platform.api import logger, metrics
+from segmentation.platform.api import logger
+
+
+def _count(name: str, value: int, **dimensions: str) -> None:
+    """One EMF metric. Namespace and service come from the environment at call time, so the metric is
+    right whenever the layer was first imported."""
+    with single_metric(name=name, unit=MetricUnit.Count, value=value) as metric:
+        for dimension, dimension_value in dimensions.items():
+            metric.add_dimension(name=dimension, value=dimension_value)
 
 
 def sync(events: list[dict[str, Any]], store: EventStore | None = None) -> dict[str, Any]:
@@ -18,9 +26,9 @@ def sync(events: list[dict[str, Any]], store: EventStore | None = None) -> dict[
     received_at = datetime.now(UTC).replace(microsecond=0)
     valid, rejected = validate_batch(events, received_at)
     stored = sum(store.put_new(event) for event in valid)
-    metrics.add_metric(name="LearningEventsStored", unit=MetricUnit.Count, value=stored)
-    metrics.add_metric(name="LearningEventsDuplicate", unit=MetricUnit.Count, value=len(valid) - stored)
-    metrics.add_metric(name="LearningEventsRejected", unit=MetricUnit.Count, value=len(rejected))
+    _count("LearningEventsStored", stored)
+    _count("LearningEventsDuplicate", len(valid) - stored)
+    _count("LearningEventsRejected", len(rejected))
     if rejected:
         logger.info("learning events rejected", extra={"rejected": [{"index": r["index"], "reason": r["reason"]}
                                                                     for r in rejected]})
@@ -47,12 +55,9 @@ def aggregate(event: dict[str, Any], events: EventStore | None = None,
     by_source = {source: sum(p["style_hint"]["source"] == source for p in written) for source in SOURCES}
     runs = result.runs_by_family_and_segment()
     for (family, segment), count in sorted(runs.items()):
-        with single_metric(name="LearningRunsAggregated", unit=MetricUnit.Count, value=count) as metric:
-            metric.add_dimension(name="family", value=family)
-            metric.add_dimension(name="segment", value=segment)
+        _count("LearningRunsAggregated", count, family=family, segment=segment)
     for source, count in by_source.items():
-        with single_metric(name="LearningProfilesUpdated", unit=MetricUnit.Count, value=count) as metric:
-            metric.add_dimension(name="source", value=source)
+        _count("LearningProfilesUpdated", count, source=source)
     summary = {"aggregated_at": stamp, "lookback_days": days, "events": result.events,
                "profiles": len(written), "profiles_by_source": by_source, "timings_s": timings}
     logger.info("learning aggregation finished", extra=summary)
