@@ -125,6 +125,20 @@ def test_events_outside_the_lookback_window_are_not_counted(stack, http, aws):
     assert set(profile["style_hint"]["style_stats"]) == {"recent"}
 
 
+def test_the_window_ends_at_the_schedule_events_time(stack, http, aws):
+    now = datetime.now(UTC)
+    sync(http, [event("acme.jobvite.com", "f", "then", occurred_at=(now - timedelta(days=3)).isoformat()),
+                event("acme.jobvite.com", "f", "later", occurred_at=(now - timedelta(hours=1)).isoformat())])
+    sfn = aws("stepfunctions")
+    tick = {"detail-type": "Scheduled Event", "time": (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    sfn.start_execution(stateMachineArn=stack.ref("LearningAggregatorStateMachine"), input=json.dumps(tick))
+    [execution] = wait_for_executions(sfn, stack.ref("LearningAggregatorStateMachine"))
+    assert execution["status"] == "SUCCEEDED", execution.get("cause")
+    profile = http.get(PROFILE, query_string={"host": "acme.jobvite.com", "schema_hash": "f"}).get_json()
+    assert set(profile["style_hint"]["style_stats"]) == {"then"}
+    assert profile["aggregated_at"] == tick["time"]
+
+
 def test_profile_of_an_unknown_form_is_404_and_bad_queries_are_422(stack, http):
     response = http.get(PROFILE, query_string={"host": "boards.greenhouse.io", "schema_hash": "never-seen"})
     assert response.status_code == 404

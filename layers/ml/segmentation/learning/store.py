@@ -112,15 +112,16 @@ class EventStore:
         One paginated Query per day and shard on gsi1."""
         since = now - timedelta(days=days)
         since_key = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        until_key = now.strftime("%Y-%m-%dT%H:%M:%SZ") + "~"  # after every "<now>#<event_id>"
         paginator = aws.client("dynamodb").get_paginator("query")
         day = since.date()
         while day <= now.date():
             for shard in range(DAY_SHARDS):
                 pages = paginator.paginate(
                     TableName=self.table, IndexName="gsi1",
-                    KeyConditionExpression="gsi1pk = :day AND gsi1sk >= :since",
+                    KeyConditionExpression="gsi1pk = :day AND gsi1sk BETWEEN :since AND :until",
                     ExpressionAttributeValues={":day": {"S": f"LEARNDAY#{day:%Y-%m-%d}#{shard}"},
-                                               ":since": {"S": since_key}},
+                                               ":since": {"S": since_key}, ":until": {"S": until_key}},
                     ProjectionExpression=", ".join(f"#{name}" for name in _EVENT_FIELDS),
                     ExpressionAttributeNames={f"#{name}": name for name in _EVENT_FIELDS})
                 try:
