@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print their table, record it in docs/benchmarks.md.
 
-    python benchmarks/run.py [--only foundation]
+    python benchmarks/run.py [--only foundation|learning|text]
 """
 
 import argparse
@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation, bench_text
+from benchmarks import bench_foundation, bench_learning, bench_text
 from benchmarks.common import print_table, record
 
-SUITES = {"foundation": bench_foundation.run, "text": bench_text.run}
+SUITES = {"foundation": bench_foundation.run, "learning": bench_learning.run, "text": bench_text.run}
 
 
 def main() -> int:
