@@ -117,6 +117,51 @@ def segment_ads(api: str) -> None:
               f"[{industry}, {seniority}, {places}] {ms:.0f} ms")
 
 
+def learning_event(event_id: str, host: str, schema: str, style: str, feedback: str, title: str | None) -> dict:
+    event = {"event_id": event_id, "host": host, "schema_hash": schema, "gen_style_id": style,
+             "feedback_status": feedback, "edit_chars": 12}
+    return {**event, "job": {"title": title}} if title else event
+
+
+def learning_flow(api: str, deployment) -> None:
+    """Events from the browser extension, the aggregator fired on demand, hints by the hierarchy."""
+    events = [learning_event(f"busy-{i}", "boards.greenhouse.io", "busy", "concise", "helpful", "Junior Analyst")
+              for i in range(4)]
+    events.append(learning_event("busy-4", "boards.greenhouse.io", "busy", "formal", "unhelpful", "Junior Analyst"))
+    events += [learning_event(f"senior-{i}", "job-boards.greenhouse.io", "other-senior", "warm", "helpful",
+                              "Sr. Developer") for i in range(5)]
+    events.append(learning_event("sparse-0", "boards.greenhouse.io", "sparse-senior", "concise", "helpful",
+                                 "Senior Engineer"))
+    events += [learning_event(f"intern-{i}", "boards.greenhouse.io", "sparse-intern", "warm", "helpful",
+                              "Summer Intern") for i in range(2)]
+    events += [learning_event(f"lonely-{i}", "jobs.lever.co", "lonely", "formal", "helpful", None) for i in range(3)]
+    status, body = post(f"{api}/api/extension/learning/sync", {"events": events})
+    print(f"    POST /api/extension/learning/sync ({len(events)} events) -> {status} stored={body['stored']}")
+    _status, again = post(f"{api}/api/extension/learning/sync", {"events": events[:3] + [
+        {**events[0], "event_id": "bad-0", "edit_chars": "lots"}]})
+    print(f"    the same events again plus a malformed one -> duplicates={again['duplicates']} "
+          f"rejected={[(r['index'], r['reason']) for r in again['rejections']]}")
+    rule = f"{deployment.stack_name}-learning-aggregate"
+    [target] = fire_rule(deployment.account_id, deployment.region, rule)["targets"]
+    execution = wait_for_execution_arn(boto3.client("stepfunctions"), target["execution_arn"])
+    print(f"    fired {rule} -> aggregator execution {execution['status']}")
+    for host, schema in (("boards.greenhouse.io", "busy"), ("boards.greenhouse.io", "sparse-senior"),
+                         ("boards.greenhouse.io", "sparse-intern"), ("jobs.lever.co", "lonely")):
+        _status, profile = call("GET", f"{api}/api/extension/learning/profile?host={host}&schema_hash={schema}")
+        hint = profile["style_hint"]
+        print(f"    GET /api/extension/learning/profile {host} {schema:<13} -> style {hint['preferred_style_id']!s:<8} "
+              f"source {hint['source']:<7} segment {hint['segment_key']}")
+
+
+def wait_for_execution_arn(sfn, execution_arn: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while (execution := sfn.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{execution_arn} still running after {timeout:.0f} s")
+        time.sleep(0.2)
+    return execution
+
+
 def wait_for_execution(sfn, state_machine_arn: str, timeout: float = 900) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -177,6 +222,9 @@ def main() -> int:
 
     print("\n[7] jobs service: a job ad from draft to segmented, targeted and measured")
     jobs_flow(api)
+
+    print("\n[8] learning service: extension events -> scheduled aggregator -> style hints (form > segment > family)")
+    learning_flow(api, deployment)
     cloud.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; training run {execution['status']}.")
     return 0 if execution["status"] == "SUCCEEDED" else 1
