@@ -12,6 +12,7 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.utils import get_backend as lambda_backend
+from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
@@ -77,6 +78,22 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, n
                                       trace_header)
 
 
+# moto: DynamoDB writes are not isolated from each other. update_item reads, changes and stores an item
+# without a lock (concurrent ADDs lose increments), and transact_write_items backs up whole tables and
+# restores them on cancellation, undoing any write another thread made meanwhile. DynamoDB applies each
+# write and each transaction atomically: serialize them (an RLock: transactions call the single writes).
+_dynamodb_writes = threading.RLock()
+_DYNAMODB_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+
+
+def _serialized(method: Any) -> Any:
+    def write(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_writes:
+            return method(self, *args, **kwargs)
+
+    return write
+
+
 def apply() -> None:
     global _applied
     with _apply_lock:
@@ -85,4 +102,6 @@ def apply() -> None:
         LambdaFunction._invoke_lambda = _invoke_lambda
         Rule.send_to_targets = _send_to_targets
         StepFunctionsParserBackend.start_execution = _start_execution
+        for name in _DYNAMODB_WRITES:
+            setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
         _applied = True
