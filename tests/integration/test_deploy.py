@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 from localcloud.deployer import deploy
-from localcloud.template import TemplateError
+from localcloud.template import TemplateError, load_template
 
 from tests.conftest import TEMPLATE
 from tests.integration.conftest import STACK
@@ -45,9 +45,17 @@ def test_functions_share_the_layer_and_get_their_environment(stack, aws):
     assert variables["POWERTOOLS_SERVICE_NAME"] == "platform"  # function value merged over Globals
 
 
+def _declared(kind: str) -> list[dict]:
+    return [r for r in load_template(TEMPLATE)["Resources"].values() if r["Type"] == kind]
+
+
 def test_routes_schedule_and_state_machine(stack, aws):
     routes = aws("apigatewayv2").get_routes(ApiId=stack.http_api_id())["Items"]
-    assert sorted(r["RouteKey"] for r in routes) == ["GET /api/health", "POST /segment"]
+    declared = {f"{e['Properties']['Method']} {e['Properties']['Path']}" for f in _declared("AWS::Serverless::Function")
+                for e in f["Properties"].get("Events", {}).values() if e["Type"] == "HttpApi"}
+    assert sorted(r["RouteKey"] for r in routes) == sorted(declared)
+    assert {"GET /api/health", "POST /segment", "GET /api/v1/segments/health",
+            "GET /api/v1/segments/{segment_id}"} <= declared
     rule = aws("events").describe_rule(Name=f"{STACK}-nightly-retrain")
     assert rule["ScheduleExpression"] == "cron(0 3 * * ? *)"
     [target] = aws("events").list_targets_by_rule(Rule=rule["Name"])["Targets"]
@@ -60,7 +68,8 @@ def test_routes_schedule_and_state_machine(stack, aws):
 def test_deploying_twice_updates_in_place(stack, aws):
     again = deploy(TEMPLATE, STACK)
     assert again.ref("TrainingStateMachine") == stack.ref("TrainingStateMachine")
-    assert len(aws("lambda").list_functions()["Functions"]) == 12
+    functions = aws("lambda").get_paginator("list_functions").paginate().build_full_result()["Functions"]
+    assert len(functions) == len(_declared("AWS::Serverless::Function"))
 
 
 def _template(tmp_path, body: str):

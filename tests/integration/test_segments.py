@@ -127,6 +127,12 @@ def test_bad_query_and_path_parameters_are_422(http):
     assert http.get(BASE, query_string={"limit": 0}).get_json()["errors"][0]["field"] == "query.limit"
     assert http.get(BASE, query_string={"cursor": "bm9wZQ"}).get_json()["errors"][0]["field"] == "query.cursor"
     assert http.get(f"{BASE}/123").get_json()["errors"][0]["field"] == "path.segment_id"
+    sid = create(http)["id"]
+    for user in ("a", "b"):
+        http.post(f"{BASE}/{sid}/members/{user}")
+    members_cursor = http.get(f"{BASE}/{sid}/members", query_string={"limit": 1}).get_json()["next_cursor"]
+    foreign = http.get(BASE, query_string={"cursor": members_cursor})
+    assert foreign.status_code == 422 and foreign.get_json()["errors"][0]["field"] == "query.cursor"
 
 
 def test_unknown_segments_are_404_everywhere(http):
@@ -363,6 +369,18 @@ def test_analyze_stores_metrics_and_the_schedule_analyzes_every_active_segment(h
     assert http.get(f"{BASE}/{other}").get_json()["performance_metrics"]["recommendations"] == [
         "collect_data", "broaden_criteria"]
     assert http.get(f"{BASE}/{paused}").get_json()["last_analyzed_at"] is None
+
+
+def test_the_schedule_analyzes_the_other_segments_when_one_fails_and_then_reports_it(http, aws, stack):
+    broken, fine = create(http)["id"], create(http)["id"]
+    aws("dynamodb").update_item(TableName=stack.ref("EntitiesTable"),
+                                Key={"pk": {"S": f"SEGMENT#{broken}"}, "sk": {"S": "SEGMENT"}},
+                                UpdateExpression="REMOVE member_count")
+    target = fire_rule(stack.account_id, stack.region, f"{STACK}-segments-nightly-analyze")["targets"][0]
+    assert target["errored"] is True
+    assert target["payload"]["errorType"] == "AnalysisFailed"
+    assert f"1 of 2 segments failed: {broken}: KeyError" in target["payload"]["errorMessage"]
+    assert http.get(f"{BASE}/{fine}").get_json()["last_analyzed_at"] is not None
 
 
 # ---------------------------------------------------------------- delete

@@ -175,16 +175,109 @@ class PerformanceSeries(BaseModel):
     next_cursor: str | None
 
 
+class GrowthPoint(BaseModel):
+    date: str
+    added: int
+    removed: int
+    net: int
+
+
+class Growth(BaseModel):
+    days: int
+    added: int
+    removed: int
+    net: int
+    growth_rate: float | None = Field(description="net / member count at the start of the window.")
+    daily: list[GrowthPoint]
+
+
+class PerformanceSummary(BaseModel):
+    content_count: int
+    views: int
+    engagement: int
+    conversions: int
+    avg_engagement_rate: float = Field(description="Mean engagement rate of the content with views.")
+    overall_engagement_rate: float
+    overall_conversion_rate: float
+
+
+class TrendPoint(BaseModel):
+    date: str
+    views: int
+    engagement: int
+    conversions: int
+    engagement_rate: float
+
+
+class EngagementTrend(BaseModel):
+    days: int
+    direction: Literal["up", "down", "flat", "insufficient_data"]
+    engagement_rate_change: float | None
+    daily: list[TrendPoint]
+
+
+class ZTest(BaseModel):
+    z_score: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    confidence_level: float
+
+
+class BayesianComparison(BaseModel):
+    chance_to_beat_control: float
+    expected_loss: float = Field(description="E[max(p_control - p_variant, 0)]: the cost of choosing the variant.")
+    expected_loss_control: float
+
+
+class SampleRatioCheck(BaseModel):
+    chi_square: float
+    dof: int
+    p_value: float
+    mismatch: bool = Field(description="p < 0.001")
+
+
+class ControlArm(BaseModel):
+    personalized_id: UUID
+    variant_id: str
+    content_id: str
+    views: int
+    conversions: int
+    conversion_rate: float
+
+
+class VariantArm(ControlArm):
+    absolute_lift: float | None
+    relative_lift: float | None
+    z_test: ZTest | None
+    significant: bool
+    bayesian: BayesianComparison | None
+    srm: SampleRatioCheck | None
+    winner: bool
+
+
+class ABTest(BaseModel):
+    status: Literal["no_control", "no_variants", "running"]
+    control: ControlArm | None
+    variants: list[VariantArm]
+    srm: SampleRatioCheck | None
+
+
+class Recommendation(BaseModel):
+    code: str
+    priority: Literal["low", "medium", "high"]
+    message: str
+
+
 class Analytics(BaseModel):
-    model_config = ConfigDict(extra="allow")
     segment_id: UUID
     member_count: int
-    growth: dict[str, Any]
-    performance_summary: dict[str, Any]
-    top_performing_content: list[dict[str, Any]]
-    engagement_trend: dict[str, Any]
-    ab_test: dict[str, Any]
-    recommendations: list[dict[str, str]]
+    growth: Growth
+    performance_summary: PerformanceSummary
+    top_performing_content: list[PersonalizedContent]
+    engagement_trend: EngagementTrend
+    ab_test: ABTest
+    recommendations: list[Recommendation]
     generated_at: datetime
 
 

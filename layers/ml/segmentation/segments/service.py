@@ -364,7 +364,7 @@ def analyze_active_segments() -> dict[str, Any]:
             analyzed += 1
         except NotFound:
             continue  # deleted or no longer active since the query
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - reported below, the other segments still run
             logger.exception("segment analysis failed", extra={"segment_id": segment_id})
             failed.append(f"{segment_id}: {type(error).__name__}: {error}")
     if failed:

@@ -142,7 +142,11 @@ def query_page(table: str, limit: int, cursor: str | None, index: str | None = N
     index_keys = (f"{index}pk", f"{index}sk") if index else ()
     request: dict[str, Any] = {"TableName": table, **query, **({"IndexName": index} if index else {})}
     if cursor:
-        request["ExclusiveStartKey"] = decode_cursor(cursor, index_keys)
+        start = decode_cursor(cursor, index_keys)
+        partition = f"{index}pk" if index else "pk"
+        if start[partition] != query["ExpressionAttributeValues"][":pk"]:
+            raise InvalidInput("cursor belongs to another listing", field="query.cursor")
+        request["ExclusiveStartKey"] = start
     items: list[dict[str, Any]] = []
     while True:
         answer = call("query", Limit=limit + 1 - len(items), **request)
