@@ -71,7 +71,7 @@ def _cumulative(y: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def beta_binomial(conversions_control: int, n_control: int, conversions_variant: int, n_variant: int,
-                  points: int = 8001) -> dict[str, float]:
+                  points: int = 2001) -> dict[str, float]:
     """Posteriors Beta(1 + x, 1 + n - x): chance that the variant's rate beats the control's, the expected
     loss (rate given up) of choosing the variant, E[max(p_c - p_v, 0)], and of keeping the control."""
     a_c, b_c = 1.0 + conversions_control, 1.0 + n_control - conversions_control
