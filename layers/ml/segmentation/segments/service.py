@@ -14,7 +14,7 @@ EventsTable
 """
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from segmentation.platform import settings
@@ -79,14 +79,15 @@ def list_segments(persona_id: str | None, status: str | None, strategy: str | No
                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first within a status; by persona on gsi1, all segments on gsi2; strategy filters."""
     index, partition = ("gsi1", f"SEGMENT_PERSONA#{persona_id}") if persona_id else ("gsi2", "SEGMENTS")
-    condition = f"{index}pk = :pk" + (f" AND begins_with({index}sk, :status)" if status else "")
-    query: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False,
-                             "ExpressionAttributeValues": store.values(pk=partition, **(
-                                 {"status": f"{status}#"} if status else {}), **(
-                                 {"strategy": strategy} if strategy else {}))}
+    condition, named = f"{index}pk = :pk", {"pk": partition}
+    if status:
+        condition += f" AND begins_with({index}sk, :status)"
+        named["status"] = f"{status}#"
+    query: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False}
     if strategy:
-        query["FilterExpression"] = "strategy = :strategy"
-    items, next_cursor = store.query_page(settings.entities_table(), limit, cursor, index=index, **query)
+        query["FilterExpression"], named["strategy"] = "strategy = :strategy", strategy
+    items, next_cursor = store.query_page(settings.entities_table(), limit, cursor, index=index,
+                                          ExpressionAttributeValues=store.values(**named), **query)
     return [_public(item) for item in items], next_cursor
 
 
@@ -151,7 +152,7 @@ def delete_segment(segment_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- members
 def _growth_update(segment_id: str, counter: str) -> dict[str, Any]:
     return {"Update": {"TableName": settings.events_table(),
-                       "Key": store.key(f"SEGMENT_GROWTH#{segment_id}", date.today().isoformat()),
+                       "Key": store.key(f"SEGMENT_GROWTH#{segment_id}", datetime.now(UTC).date().isoformat()),
                        "UpdateExpression": "ADD #counter :one SET segment_id = :segment",
                        "ExpressionAttributeNames": {"#counter": counter},
                        "ExpressionAttributeValues": store.values(one=1, segment=segment_id)}}
