@@ -70,3 +70,8 @@ def test_each_failed_criterion_is_named_with_expected_and_actual():
     assert (failed["age_range"]["expected"], failed["age_range"]["actual"]) == ({"min": 18, "max": 30}, 31)
     assert failed["interaction_score_min"]["actual"] is None
     assert failed["interaction_score_min"]["reason"] == "the profile has no interaction_score"
+
+
+def test_a_failure_reason_quotes_the_value_and_the_criterion():
+    [failed] = evaluate({"last_active_days": 14}, UserProfile(last_active_days=30))["failed"]
+    assert failed["reason"] == "last_active_days 30 does not meet last_active_days 14"

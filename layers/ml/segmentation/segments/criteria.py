@@ -141,5 +141,5 @@ def evaluate(criteria: dict[str, Any], profile: UserProfile) -> dict[str, Any]:
             matched.append(name)
         else:
             failed.append({"criterion": name, "attribute": attribute, "expected": expected, "actual": actual,
-                           "reason": f"{attribute} does not meet {name}"})
+                           "reason": f"{attribute} {actual!r} does not meet {name} {expected!r}"})
     return {"matches": not failed, "matched": matched, "failed": failed}
