@@ -9,10 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation, bench_learning, bench_text
+from benchmarks import bench_foundation, bench_learning, bench_segments, bench_text
 from benchmarks.common import print_table, record
 
-SUITES = {"foundation": bench_foundation.run, "learning": bench_learning.run, "text": bench_text.run}
+SUITES = {"foundation": bench_foundation.run, "learning": bench_learning.run, "segments": bench_segments.run,
+          "text": bench_text.run}
 
 
 def main() -> int:

@@ -1,6 +1,8 @@
 """Runs Lambda handlers in this process, the way the Lambda runtime would run them in a container:
-the function's deployed zip is unpacked once per code version, its handler imported once (so later
-invocations are warm, as on AWS), its environment applied, and its output captured into CloudWatch Logs.
+the function's deployed zip is unpacked once per code version, its handler imported once per execution
+environment (so later invocations are warm, as on AWS), its environment applied, and its output captured
+into CloudWatch Logs. As on Lambda, an environment serves one invocation at a time: a concurrent
+invocation of the same function gets another environment (a fresh import of the handler module, cold).
 
 Limits of running in-process, by design: the timeout and memory size are not enforced, and environment
 variables are process-wide (functions of one stack share almost all of theirs).
@@ -25,7 +27,8 @@ from typing import Any
 
 _local = threading.local()
 _lock = threading.Lock()
-_handlers: dict[tuple[str, str], Callable[[Any, Any], Any]] = {}
+_idle: dict[tuple[str, str], list[Callable[[Any, Any], Any]]] = {}
+_environments: dict[tuple[str, str], int] = {}
 _code_root = Path(tempfile.mkdtemp(prefix="localcloud-lambda-"))
 echo_logs = False  # the local cloud's server sets this, so function logs also appear on its console
 
@@ -102,26 +105,32 @@ def _environment(function: Any) -> dict[str, str]:
     }
 
 
-def _load_handler(function: Any) -> Callable[[Any, Any], Any]:
+def _acquire_handler(function: Any) -> tuple[tuple[str, str], Callable[[Any, Any], Any]]:
+    """An idle execution environment's handler for this code version, or a new environment's."""
     key = (function.function_arn, function.code_sha_256)
     with _lock:
-        if key in _handlers:
-            return _handlers[key]
+        if _idle.get(key):
+            return key, _idle[key].pop()
+        number = _environments[key] = _environments.get(key, 0) + 1
         target = _code_root / f"{function.function_name}-{function.code_sha_256[:16]}"
         if not target.exists():
             with zipfile.ZipFile(io.BytesIO(function.code_bytes)) as archive:
                 archive.extractall(target)
-        module_path, _, attribute = function.handler.rpartition(".")
-        source = target / (module_path.replace(".", "/") + ".py")
-        if not source.is_file():
-            raise ImportError(f"Unable to import module '{module_path}': {source.name} is not in the deployed code")
-        spec = importlib.util.spec_from_file_location(f"lambda_{function.function_name}_{module_path}", source)
-        module: ModuleType = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        if not callable(getattr(module, attribute, None)):
-            raise AttributeError(f"Handler '{attribute}' missing on module '{module_path}'")
-        _handlers[key] = getattr(module, attribute)
-        return _handlers[key]
+    module_path, _, attribute = function.handler.rpartition(".")
+    source = target / (module_path.replace(".", "/") + ".py")
+    if not source.is_file():
+        raise ImportError(f"Unable to import module '{module_path}': {source.name} is not in the deployed code")
+    spec = importlib.util.spec_from_file_location(f"lambda_{function.function_name}_{module_path}_{number}", source)
+    module: ModuleType = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, attribute, None)):
+        raise AttributeError(f"Handler '{attribute}' missing on module '{module_path}'")
+    return key, getattr(module, attribute)
+
+
+def _release_handler(key: tuple[str, str], handler: Callable[[Any, Any], Any]) -> None:
+    with _lock:
+        _idle.setdefault(key, []).append(handler)
 
 
 def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
@@ -133,10 +142,10 @@ def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
     _local.captures = [*getattr(_local, "captures", []), capture]
     started = time.perf_counter()
     print(f"START RequestId: {request_id} Version: {function.version}")
-    errored = False
+    errored, environment = False, None
     try:
-        handler = _load_handler(function)
-        result = handler(event, LambdaContext(function, request_id))
+        environment = _acquire_handler(function)
+        result = environment[1](event, LambdaContext(function, request_id))
         payload = json.dumps(result)
     except Exception as error:  # the Lambda runtime reports every handler failure the same way
         errored = True
@@ -147,6 +156,8 @@ def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
             "requestId": request_id, "stackTrace": [line.rstrip("\n") for line in trace[1:-1]],
         })
     finally:
+        if environment is not None:
+            _release_handler(*environment)
         duration = (time.perf_counter() - started) * 1000
         print(f"END RequestId: {request_id}")
         print(f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms")

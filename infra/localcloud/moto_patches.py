@@ -12,6 +12,15 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.utils import get_backend as lambda_backend
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.exceptions import (
+    MockValidationException,
+    MultipleTransactionsException,
+    TooManyTransactionsException,
+    TransactionCanceledException,
+    TransactWriteSingleOpException,
+)
+from moto.dynamodb.models import DynamoDBBackend
 from moto.events.models import Rule
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import get_backend as stepfunctions_backend
@@ -77,6 +86,78 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, n
                                       trace_header)
 
 
+# moto: DynamoDB writes are not isolated from each other. update_item reads, changes and stores an item
+# without a lock (concurrent ADDs lose increments), and transact_write_items backs up whole tables and
+# restores them on cancellation, undoing any write another thread made meanwhile. DynamoDB applies each
+# write and each transaction atomically: serialize them (an RLock: transactions call the single writes).
+_dynamodb_writes = threading.RLock()
+
+
+def _serialized(method: Any) -> Any:
+    def write(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_writes:
+            return method(self, *args, **kwargs)
+
+    return write
+
+
+# moto: transact_write_items also deep-copies every table it touches before each transaction, so one
+# transaction costs time in proportion to the whole table (about 2 s at 10,000 items). With writes
+# serialized, check every condition first, then write, and on a failing write restore only the items
+# written before it.
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    steps, reasons, seen = [], [], set()
+    for entry in transact_items:
+        if len(entry) > 1:
+            raise TransactWriteSingleOpException
+        kind, op = next(iter(entry.items()))
+        if kind not in {"ConditionCheck", "Put", "Delete", "Update"}:
+            raise ValueError("Unsupported transaction operation")
+        table = self.get_table(op["TableName"])
+        key = op.get("Key") or {name: op["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name}
+        identity = (op["TableName"], str(dict(sorted(key.items()))))
+        if identity in seen:
+            raise MultipleTransactionsException()
+        seen.add(identity)
+        current = self.get_item(op["TableName"], key)
+        reason: tuple[Any, Any, Any] = (None, None, None)
+        if op.get("ConditionExpression") is not None and not get_filter_expression(
+                op["ConditionExpression"], op.get("ExpressionAttributeNames"),
+                op.get("ExpressionAttributeValues")).expr(current):
+            old = current.to_json()["Attributes"] if current and op.get(
+                "ReturnValuesOnConditionCheckFailure") == "ALL_OLD" else None
+            reason = ("ConditionalCheckFailed", "The conditional request failed", old)
+        reasons.append(reason)
+        steps.append((kind, op, key, copy.deepcopy(current)))
+    if any(code for code, _, _ in reasons):
+        raise TransactionCanceledException(reasons)
+    written: list[tuple[str, dict[str, Any], Any]] = []
+    for index, (kind, op, key, before) in enumerate(steps):
+        names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+        try:
+            if kind == "Put":
+                self.put_item(op["TableName"], op["Item"], expression_attribute_names=names,
+                              expression_attribute_values=values)
+            elif kind == "Delete":
+                self.delete_item(op["TableName"], key)
+            elif kind == "Update":
+                self.update_item(op["TableName"], key, op["UpdateExpression"], names, values)
+        except Exception as error:
+            for table_name, written_key, previous in reversed(written):
+                if previous is None:
+                    self.delete_item(table_name, written_key)
+                else:
+                    self.put_item(table_name, previous.to_json()["Attributes"])
+            if isinstance(error, MockValidationException):
+                raise
+            failed: list[tuple[Any, Any, Any]] = [(None, None, None)] * len(steps)
+            failed[index] = (type(error).__name__, str(error), None)
+            raise TransactionCanceledException(failed) from error
+        written.append((op["TableName"], key, before))
+
+
 def apply() -> None:
     global _applied
     with _apply_lock:
@@ -85,4 +166,7 @@ def apply() -> None:
         LambdaFunction._invoke_lambda = _invoke_lambda
         Rule.send_to_targets = _send_to_targets
         StepFunctionsParserBackend.start_execution = _start_execution
+        DynamoDBBackend.transact_write_items = _transact_write_items
+        for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+            setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
         _applied = True

@@ -6,7 +6,7 @@ from typing import Any
 from segmentation.platform import aws, settings
 
 
-def _table(name_getter: Callable[[], str]) -> Callable[[], dict[str, Any]]:
+def table_check(name_getter: Callable[[], str]) -> Callable[[], dict[str, Any]]:
     def check() -> dict[str, Any]:
         table = aws.client("dynamodb").describe_table(TableName=name_getter())["Table"]
         return {"name": table["TableName"], "state": table["TableStatus"], "ok": table["TableStatus"] == "ACTIVE"}
@@ -34,18 +34,18 @@ def _text_model() -> dict[str, Any]:
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
-    "entities_table": _table(settings.entities_table),
-    "events_table": _table(settings.events_table),
+    "entities_table": table_check(settings.entities_table),
+    "events_table": table_check(settings.events_table),
     "artifacts_bucket": _bucket,
     "training_pipeline": _state_machine,
     "text_model": _text_model,
 }
 
 
-def check_components() -> dict[str, dict[str, Any]]:
-    """{component: {"status": "ok" | "unavailable", ...details}} for every component."""
+def check_components(checks: dict[str, Callable[[], dict[str, Any]]] = CHECKS) -> dict[str, dict[str, Any]]:
+    """{component: {"status": "ok" | "unavailable", ...details}} for every component checked."""
     report = {}
-    for component, check in CHECKS.items():
+    for component, check in checks.items():
         try:
             detail = check()
             ok = detail.pop("ok")

@@ -1,0 +1,185 @@
+"""DynamoDB access for the segments service: item serialization, queries with cursors, transactions
+with their cancellation reasons, and DynamoDB errors mapped to platform errors. Table names are read
+from the environment at call time (settings), never at import."""
+
+import base64
+import binascii
+import json
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from segmentation.platform import aws
+from segmentation.platform.errors import DependencyUnavailable, InvalidInput, TransientError
+
+_SERIALIZER, _DESERIALIZER = TypeSerializer(), TypeDeserializer()
+_TRANSIENT = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+              "InternalServerError", "ServiceUnavailable", "TransactionInProgressException"}
+_KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return [_from_dynamo(v) for v in value]
+    return value
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _SERIALIZER.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _from_dynamo(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
+
+
+def values(**named: Any) -> dict[str, Any]:
+    """ExpressionAttributeValues from keyword arguments: values(one=1) -> {":one": {"N": "1"}}."""
+    return {f":{k}": _SERIALIZER.serialize(_to_dynamo(v)) for k, v in named.items()}
+
+
+def key(pk: str, sk: str) -> dict[str, Any]:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+class TransactionCancelled(Exception):
+    """A transaction was cancelled by a condition: `failed[i]` is True where item i's condition failed."""
+
+    def __init__(self, failed: list[bool]):
+        super().__init__(f"transaction cancelled: conditions failed at {[i for i, f in enumerate(failed) if f]}")
+        self.failed = failed
+
+
+def _translate(error: Exception, operation: str) -> Exception:
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in _TRANSIENT:
+            return TransientError(f"DynamoDB {code} on {operation}")
+        return DependencyUnavailable(f"DynamoDB {code} on {operation}: {error.response['Error'].get('Message', '')}")
+    return DependencyUnavailable(f"DynamoDB unreachable on {operation}: {error}")
+
+
+def call(operation: str, **kwargs: Any) -> dict[str, Any]:
+    try:
+        return getattr(aws.client("dynamodb"), operation)(**kwargs)
+    except (ClientError, BotoCoreError) as error:
+        raise _translate(error, operation) from error
+
+
+def conditional(operation: str, **kwargs: Any) -> dict[str, Any] | None:
+    """A write with a condition: its answer, or None when the condition failed."""
+    try:
+        return getattr(aws.client("dynamodb"), operation)(**kwargs)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return None
+        raise _translate(error, operation) from error
+    except BotoCoreError as error:
+        raise _translate(error, operation) from error
+
+
+def transact(items: list[dict[str, Any]], attempts: int = 5) -> None:
+    """TransactWriteItems; TransactionCancelled says which conditions failed. Conflicts with another
+    transaction on the same items are retried with backoff."""
+    for attempt in range(attempts):
+        try:
+            aws.client("dynamodb").transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise _translate(error, "transact_write_items") from error
+            codes = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in codes:
+                raise TransactionCancelled([c == "ConditionalCheckFailed" for c in codes]) from error
+            if "TransactionConflict" not in codes or attempt == attempts - 1:
+                raise _translate(error, "transact_write_items") from error
+            time.sleep(0.02 * 2 ** attempt)
+        except BotoCoreError as error:
+            raise _translate(error, "transact_write_items") from error
+
+
+def get(table: str, pk: str, sk: str) -> dict[str, Any] | None:
+    item = call("get_item", TableName=table, Key=key(pk, sk), ConsistentRead=True).get("Item")
+    return deserialize(item) if item else None
+
+
+def encode_cursor(item: dict[str, Any], index_keys: tuple[str, ...]) -> str:
+    position = {k: item[k] for k in ("pk", "sk", *index_keys)}
+    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, index_keys: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(position, dict) or set(position) != {"pk", "sk", *index_keys}:
+            raise ValueError("unexpected cursor keys")
+        return {k: {"S": str(v)} for k, v in position.items()}
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise InvalidInput("cursor is not one this API returned", field="query.cursor") from error
+
+
+def query_page(table: str, limit: int, cursor: str | None, index: str | None = None,
+               **query: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to `limit` items of a Query (a FilterExpression may thin DynamoDB's pages, so this reads on
+    until the page is full) and a cursor after the last one returned, or None at the end."""
+    index_keys = (f"{index}pk", f"{index}sk") if index else ()
+    request: dict[str, Any] = {"TableName": table, **query, **({"IndexName": index} if index else {})}
+    if cursor:
+        start = decode_cursor(cursor, index_keys)
+        partition = f"{index}pk" if index else "pk"
+        if start[partition] != query["ExpressionAttributeValues"][":pk"]:
+            raise InvalidInput("cursor belongs to another listing", field="query.cursor")
+        request["ExclusiveStartKey"] = start
+    items: list[dict[str, Any]] = []
+    while True:
+        answer = call("query", Limit=limit + 1 - len(items), **request)
+        items.extend(deserialize(i) for i in answer.get("Items", []))
+        if len(items) > limit:
+            return items[:limit], encode_cursor(items[limit - 1], index_keys)
+        if "LastEvaluatedKey" not in answer:
+            return items, None
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def query_all(table: str, **query: Any) -> Iterator[dict[str, Any]]:
+    request: dict[str, Any] = {"TableName": table, **query}
+    while True:
+        answer = call("query", **request)
+        yield from (deserialize(i) for i in answer.get("Items", []))
+        if "LastEvaluatedKey" not in answer:
+            return
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def delete_keys(table: str, keys: list[tuple[str, str]], attempts: int = 8) -> None:
+    """BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff."""
+    for start in range(0, len(keys), 25):
+        pending = {table: [{"DeleteRequest": {"Key": key(pk, sk)}} for pk, sk in keys[start:start + 25]]}
+        for attempt in range(attempts):
+            pending = call("batch_write_item", RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
+                break
+            time.sleep(0.02 * 2 ** attempt)
+        else:
+            raise TransientError(f"DynamoDB left {len(pending[table])} deletes unprocessed on {table}")
+
+
+def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _KEYS}
