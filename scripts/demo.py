@@ -117,6 +117,40 @@ def segment_ads(api: str) -> None:
               f"[{industry}, {seniority}, {places}] {ms:.0f} ms")
 
 
+def segments_flow(api: str) -> None:
+    """A marketing team's round trip: a segment, members, evaluate, two content variants, the A/B read-out."""
+    base = f"{api}/api/v1/segments"
+    status, segment = post(base, {"persona_id": "3f0c6a3e-8a40-4d8e-9a57-0c1f4b6e2b11",
+                                  "segment_name": "Weekend runners", "strategy": "hybrid",
+                                  "criteria": {"interests": ["running"], "engagement_level": "medium",
+                                               "last_active_days": 14}})
+    print(f"    POST /api/v1/segments -> {status} {segment['segment_name']} ({segment['strategy']}, {segment['status']})")
+    for n, score in enumerate((0.95, 0.87, 0.6)):
+        post(f"{base}/{segment['id']}/members/user-{n}", {"confidence_score": score})
+    post(f"{base}/{segment['id']}/members/user-0", {"confidence_score": 0.95})  # idempotent
+    _status, segment = call("GET", f"{base}/{segment['id']}")
+    print(f"    3 members added (one twice) -> member_count {segment['member_count']}")
+    _status, verdict = post(f"{base}/{segment['id']}/evaluate", {"profile": {
+        "interests": ["Running"], "engagement_level": "high", "last_active_days": 30}})
+    print(f"    POST .../evaluate -> matches={verdict['matches']} failed={[f['criterion'] for f in verdict['failed']]}")
+    variants = {}
+    for variant, is_control in (("control", True), ("bold", False)):
+        _status, content = post(f"{base}/personalized", {"content_id": f"shoe-ad-{variant}",
+                                                         "segment_id": segment["id"], "variant_id": variant,
+                                                         "is_control": is_control})
+        variants[variant] = content["id"]
+    for variant, counts in (("control", (2000, 300, 100)), ("bold", (2000, 500, 150))):
+        post(f"{base}/personalized/{variants[variant]}/performance",
+             {"views": counts[0], "engagement": counts[1], "conversions": counts[2]})
+    _status, analytics = call("GET", f"{base}/{segment['id']}/analytics")
+    print(f"    GET .../analytics -> summary {analytics['performance_summary']}")
+    for variant in analytics["ab_test"]["variants"]:
+        print(f"        A/B {variant['variant_id']} vs control: " + json.dumps(
+            {k: v for k, v in variant.items() if k not in ("personalized_id", "content_id", "variant_id")})[:240])
+    for recommendation in analytics["recommendations"]:
+        print(f"        recommendation {recommendation['code']}: {recommendation['message']}")
+
+
 def learning_event(event_id: str, host: str, schema: str, style: str, feedback: str, title: str | None) -> dict:
     event = {"event_id": event_id, "host": host, "schema_hash": schema, "gen_style_id": style,
              "feedback_status": feedback, "edit_chars": 12}
@@ -223,7 +257,10 @@ def main() -> int:
     print("\n[7] jobs service: a job ad from draft to segmented, targeted and measured")
     jobs_flow(api)
 
-    print("\n[8] learning service: extension events -> scheduled aggregator -> style hints (form > segment > family)")
+    print("\n[8] segments service: a segment, members, content variants and the A/B read-out")
+    segments_flow(api)
+
+    print("\n[9] learning service: extension events -> scheduled aggregator -> style hints (form > segment > family)")
     learning_flow(api, deployment)
     cloud.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; training run {execution['status']}.")
