@@ -20,16 +20,16 @@ CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
 DEFAULT_MODEL = ROOT / "models" / "text" / "default"
 
 ADS = [
-    "Senior Python Developer (AWS). Build and run the data pipelines behind our analytics platform in Berlin. "
-    "5+ years of Python, SQL and cloud infrastructure; you will mentor two junior engineers.",
-    "Registered Nurse - Intensive Care Unit, night shifts. Provide patient care, monitor vital signs and work "
-    "with doctors in a 20-bed ICU in Toronto. Valid nursing licence required.",
-    "HGV Class 1 Driver wanted for international routes from Rotterdam. Load, secure and deliver goods on time; "
-    "C+E licence and tachograph card required.",
-    "Primary school teacher (Year 3) from September: plan lessons, assess pupils' progress and work with "
-    "parents. QTS required. London.",
-    "Sales Representative for industrial machinery: visit customers, present products, negotiate contracts and "
-    "hit quarterly targets across the Midlands.",
+    ("Senior Python Developer (AWS). Build and run the data pipelines behind our analytics platform in Berlin. "
+    "5+ years of Python, SQL and cloud infrastructure; you will mentor two junior engineers."),
+    ("Registered Nurse - Intensive Care Unit, night shifts. Provide patient care, monitor vital signs and work "
+    "with doctors in a 20-bed ICU in Toronto. Valid nursing licence required."),
+    ("HGV Class 1 Driver wanted for international routes from Rotterdam. Load, secure and deliver goods on time; "
+    "C+E licence and tachograph card required."),
+    ("Primary school teacher (Year 3) from September: plan lessons, assess pupils' progress and work with "
+    "parents. QTS required. London."),
+    ("Sales Representative for industrial machinery: visit customers, present products, negotiate contracts and "
+    "hit quarterly targets across the Midlands."),
     "We're hiring! Join our amazing team. Great vibes, free snacks. Apply now!",
 ]
 

@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--template", default="template.yaml")
     up.add_argument("--stack-name", default=os.environ.get("STACK_NAME", "audience-segmentation"))
     up.add_argument("--host", default="127.0.0.1")
-    up.add_argument("--port", type=int, default=int(os.environ.get("LOCALCLOUD_PORT", 4566)))
-    up.add_argument("--api-port", type=int, default=int(os.environ.get("LOCALCLOUD_API_PORT", 3000)),
+    up.add_argument("--port", type=int, default=int(os.environ.get("LOCALCLOUD_PORT", "4566")))
+    up.add_argument("--api-port", type=int, default=int(os.environ.get("LOCALCLOUD_API_PORT", "3000")),
                     help="serve the HTTP API at the root of this port (0: do not)")
     up.add_argument("--quiet", action="store_true", help="do not echo function logs to the console")
     up.add_argument("--seed-model", type=Path, help="a trained text model directory to publish and promote")

@@ -10,10 +10,11 @@ LocalStack's free edition enforce IAM); cfn-lint validates them and AWS enforces
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import boto3
 from botocore.exceptions import ClientError
@@ -453,7 +454,7 @@ class Deployer:
                                                               "Principal": {"Service": "events.amazonaws.com"}}]}))
         return arn, {"Arn": arn, "Name": name}
 
-    HANDLERS = {
+    HANDLERS: ClassVar[dict[str, Callable]] = {
         "AWS::Serverless::LayerVersion": _layer,
         "AWS::DynamoDB::Table": _table,
         "AWS::S3::Bucket": _bucket,

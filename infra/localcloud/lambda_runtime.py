@@ -124,7 +124,7 @@ def _acquire_handler(function: Any) -> tuple[tuple[str, str], Callable[[Any, Any
     module: ModuleType = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     if not callable(getattr(module, attribute, None)):
-        raise AttributeError(f"Handler '{attribute}' missing on module '{module_path}'")
+        raise AttributeError(f"Handler '{attribute}' missing on module '{module_path}'")  # noqa: TRY004 (Lambda's error)
     return key, getattr(module, attribute)
 
 
@@ -147,7 +147,7 @@ def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
         environment = _acquire_handler(function)
         result = environment[1](event, LambdaContext(function, request_id))
         payload = json.dumps(result)
-    except Exception as error:  # the Lambda runtime reports every handler failure the same way
+    except Exception as error:  # noqa: BLE001 (the Lambda runtime reports every handler failure the same way)
         errored = True
         trace = traceback.format_exception(error)
         print("".join(trace), end="")

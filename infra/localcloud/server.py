@@ -109,7 +109,7 @@ class LocalCloud:
         def app(environ: dict[str, Any], start_response: Any) -> Any:
             path = environ.get("PATH_INFO", "")
             host_match = _API_HOST.match(environ.get("HTTP_HOST", ""))
-            if path.startswith(EXECUTE_API_PREFIX) or host_match or path.startswith("/_local/"):
+            if path.startswith((EXECUTE_API_PREFIX, "/_local/")) or host_match:
                 request = Request(environ)
                 if path.startswith("/_local/"):
                     response = self._control(request)

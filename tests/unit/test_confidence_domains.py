@@ -35,8 +35,8 @@ def segmenter() -> Segmenter:
 
 def test_off_domain_ad_gets_low_confidence_and_broad_targeting(segmenter):
     chef, developer = segmenter.segment([
-        "Head chef for a busy Italian restaurant: plan menus, run the kitchen brigade, order fresh produce "
-        "and keep food hygiene standards.",
+        ("Head chef for a busy Italian restaurant: plan menus, run the kitchen brigade, order fresh produce "
+        "and keep food hygiene standards."),
         "Software developer: design, write and test code for our web applications and databases.",
     ])
     assert chef["cluster_assignment_confidence"] < 0.25

@@ -50,6 +50,6 @@ def check_components(checks: dict[str, Callable[[], dict[str, Any]]] = CHECKS) -
             detail = check()
             ok = detail.pop("ok")
             report[component] = {"status": "ok" if ok else "unavailable", **detail}
-        except Exception as error:  # a failing check is reported, the others still run
+        except Exception as error:  # noqa: BLE001 (a failing check is reported, the others still run)
             report[component] = {"status": "unavailable", "error": f"{type(error).__name__}: {error}"}
     return report

@@ -16,8 +16,8 @@ import numpy as np
 
 from segmentation.platform import settings
 from segmentation.platform.errors import DependencyUnavailable, NotFound
-from segmentation.platform.storage import ArtifactStore
 from segmentation.platform.integrity import sha256_hex
+from segmentation.platform.storage import ArtifactStore
 from segmentation.text.corpus import CorpusError, parse_corpus
 from segmentation.text.model import TextModel
 from segmentation.text.reduction import Reducer
