@@ -24,7 +24,7 @@ class FormProfile(BaseModel):
     host: str
     schema_hash: str
     family: str
-    segment_key: str | None
+    segment_key: str | None = None
     runs: int = Field(description="Runs on this form in the window.")
     style_hint: StyleHint
     aggregated_at: str

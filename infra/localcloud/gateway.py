@@ -134,7 +134,7 @@ class HttpApiGateway:
         for cookie in result.get("cookies") or []:
             response.headers.add("Set-Cookie", cookie)
         response.headers["apigw-requestid"] = request_id
-        if "content-type" not in {h.lower() for h in response.headers}:
+        if "Content-Type" not in response.headers:  # werkzeug Headers: case-insensitive
             response.headers["Content-Type"] = "application/json"
         return response
 

@@ -13,7 +13,7 @@ from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from segmentation.jobs.ads import UPDATE_ATTEMPTS, get_ad
 from segmentation.jobs.models import ClusterPerformance, JobAd, PerformanceEvent, ad_key
-from segmentation.platform.dynamo import transaction
+from segmentation.platform.dynamodb import transaction
 from segmentation.platform.errors import Conflict, DependencyUnavailable
 
 COUNTS = ("impressions", "clicks", "applies")

@@ -21,7 +21,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from segmentation.platform.dynamo import EntitiesTableName, EventsTableName, Region
+from segmentation.platform.dynamodb import EntitiesTableName, EventsTableName, Region
 
 STATUSES = ("draft", "scheduled", "segmented", "segmentation_failed", "published")
 

@@ -9,23 +9,16 @@ EntitiesTable, one item per form profile:
     pk = LEARNFORM#<host>#<schema_hash>, sk = PROFILE   (GET profile is a GetItem on it)
 """
 
-import random
-import time
 import zlib
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from segmentation.platform import aws, settings
-from segmentation.platform.errors import ConfigurationError, DependencyUnavailable, NotFound, TransientError
+from segmentation.platform import dynamodb, settings
+from segmentation.platform.errors import ConfigurationError, NotFound
 
 DAY_SHARDS = 4
 EVENT_RETENTION_DAYS = 180
 _EVENT_FIELDS = ("host", "schema_hash", "family", "segment_key", "gen_style_id", "feedback_status", "edit_chars")
-_TRANSIENT = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-              "InternalServerError", "ServiceUnavailable"}
 
 
 def lookback_days() -> int:
@@ -34,48 +27,6 @@ def lookback_days() -> int:
     if not value.isdigit() or not 1 <= int(value) <= 365:
         raise ConfigurationError(f"LEARNING_LOOKBACK_DAYS must be a whole number of days in 1..365, not {value!r}")
     return int(value)
-
-
-def _failure(error: Exception, what: str) -> Exception:
-    if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        if code in _TRANSIENT:
-            return TransientError(f"DynamoDB {code} while {what}")
-        return DependencyUnavailable(f"DynamoDB {code} while {what}: {error.response['Error'].get('Message', '')}")
-    return TransientError(f"DynamoDB unreachable while {what}: {error}")
-
-
-def _attribute(value: Any) -> dict[str, Any]:
-    """A DynamoDB attribute value (floats as numbers, None as NULL)."""
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):
-        return {"BOOL": value}
-    if isinstance(value, int):
-        return {"N": str(value)}
-    if isinstance(value, float):
-        return {"N": format(Decimal(repr(value)), "f")}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, dict):
-        return {"M": {str(k): _attribute(v) for k, v in value.items()}}
-    if isinstance(value, list | tuple):
-        return {"L": [_attribute(v) for v in value]}
-    raise TypeError(f"cannot store {type(value).__name__}")
-
-
-def _value(attribute: dict[str, Any]) -> Any:
-    (kind, value), = attribute.items()
-    if kind == "N":
-        number = Decimal(value)
-        return int(number) if number == number.to_integral_value() and "." not in value else float(number)
-    if kind == "M":
-        return {k: _value(v) for k, v in value.items()}
-    if kind == "L":
-        return [_value(v) for v in value]
-    if kind == "NULL":
-        return None
-    return value
 
 
 def _shard(event_id: str) -> int:
@@ -96,16 +47,9 @@ class EventStore:
             "expires_at": int((occurred + timedelta(days=EVENT_RETENTION_DAYS)).timestamp()),
             **{k: v for k, v in event.items() if v is not None},
         }
-        try:
-            aws.client("dynamodb").put_item(TableName=self.table, Item={k: _attribute(v) for k, v in item.items()},
-                                            ConditionExpression="attribute_not_exists(pk)")
-            return True
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise _failure(error, f"storing learning event {event['event_id']}") from error
-        except BotoCoreError as error:
-            raise _failure(error, f"storing learning event {event['event_id']}") from error
+        stored = dynamodb.conditional("put_item", TableName=self.table, Item=dynamodb.serialize(item),
+                                      ConditionExpression="attribute_not_exists(pk)")
+        return stored is not None
 
     def window(self, now: datetime, days: int):
         """The events that occurred in the `days` days up to `now`: dicts with the aggregator's fields.
@@ -113,35 +57,23 @@ class EventStore:
         since = now - timedelta(days=days)
         since_key = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         until_key = now.strftime("%Y-%m-%dT%H:%M:%SZ") + "~"  # after every "<now>#<event_id>"
-        paginator = aws.client("dynamodb").get_paginator("query")
         day = since.date()
         while day <= now.date():
             for shard in range(DAY_SHARDS):
-                pages = paginator.paginate(
-                    TableName=self.table, IndexName="gsi1",
-                    KeyConditionExpression="gsi1pk = :day AND gsi1sk BETWEEN :since AND :until",
-                    ExpressionAttributeValues={":day": {"S": f"LEARNDAY#{day:%Y-%m-%d}#{shard}"},
-                                               ":since": {"S": since_key}, ":until": {"S": until_key}},
+                items = dynamodb.query_all(
+                    self.table, IndexName="gsi1",
+                    KeyConditionExpression="gsi1pk = :pk AND gsi1sk BETWEEN :since AND :until",
+                    ExpressionAttributeValues=dynamodb.values(pk=f"LEARNDAY#{day:%Y-%m-%d}#{shard}",
+                                                              since=since_key, until=until_key),
                     ProjectionExpression=", ".join(f"#{name}" for name in _EVENT_FIELDS),
                     ExpressionAttributeNames={f"#{name}": name for name in _EVENT_FIELDS})
-                try:
-                    for page in pages:
-                        for item in page["Items"]:
-                            yield {
-                                "host": item["host"]["S"], "schema_hash": item["schema_hash"]["S"],
-                                "family": item["family"]["S"],
-                                "segment_key": item["segment_key"]["S"] if "segment_key" in item else None,
-                                "gen_style_id": item["gen_style_id"]["S"],
-                                "feedback_status": item["feedback_status"]["S"],
-                                "edit_chars": int(item["edit_chars"]["N"]),
-                            }
-                except (ClientError, BotoCoreError) as error:
-                    raise _failure(error, f"reading learning events of {day}") from error
+                for item in items:
+                    yield {"segment_key": None, **item}
             day += timedelta(days=1)
 
 
-def _profile_key(host: str, schema_hash: str) -> dict[str, Any]:
-    return {"pk": {"S": f"LEARNFORM#{host}#{schema_hash}"}, "sk": {"S": "PROFILE"}}
+def _profile_pk(host: str, schema_hash: str) -> str:
+    return f"LEARNFORM#{host}#{schema_hash}"
 
 
 class ProfileStore:
@@ -149,34 +81,16 @@ class ProfileStore:
         self.table = table or settings.entities_table()
 
     def get(self, host: str, schema_hash: str) -> dict[str, Any]:
-        try:
-            item = aws.client("dynamodb").get_item(TableName=self.table, Key=_profile_key(host, schema_hash),
-                                                   ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as error:
-            raise _failure(error, "reading a form profile") from error
+        item = dynamodb.get(self.table, _profile_pk(host, schema_hash), "PROFILE")
         if item is None:
             raise NotFound(f"no learning profile for form {schema_hash} on {host}")
-        return {k: _value(v) for k, v in item.items() if k not in ("pk", "sk")}
+        return dynamodb.strip_keys(item)
 
-    def put_all(self, profiles: list[dict[str, Any]], attempts: int = 8) -> None:
+    def put_all(self, profiles: list[dict[str, Any]]) -> None:
         """Write profiles with BatchWriteItem (25 a request), retrying unprocessed items with backoff."""
-        client = aws.client("dynamodb")
-        for start in range(0, len(profiles), 25):
-            requests = [{"PutRequest": {"Item": {**_profile_key(p["host"], p["schema_hash"]),
-                                                 **{k: _attribute(v) for k, v in p.items()}}}}
-                        for p in profiles[start:start + 25]]
-            for attempt in range(attempts):
-                try:
-                    unprocessed = client.batch_write_item(RequestItems={self.table: requests}).get(
-                        "UnprocessedItems", {})
-                except (ClientError, BotoCoreError) as error:
-                    raise _failure(error, "writing form profiles") from error
-                requests = unprocessed.get(self.table, [])
-                if not requests:
-                    break
-                time.sleep(min(2.0, 0.05 * 2 ** attempt) * random.uniform(0.5, 1.0))
-            else:
-                raise TransientError(f"DynamoDB left {len(requests)} form profiles unwritten after {attempts} tries")
+        dynamodb.batch_write(self.table, [
+            {"PutRequest": {"Item": dynamodb.serialize({"pk": _profile_pk(p["host"], p["schema_hash"]),
+                                                        "sk": "PROFILE", **p})}} for p in profiles])
 
 
 def now_from(event: dict[str, Any]) -> datetime:

@@ -17,10 +17,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from segmentation.platform import settings
+from segmentation.platform import dynamodb, settings
 from segmentation.platform.api import logger
 from segmentation.platform.errors import Conflict, InvalidInput, NotFound, PlatformError
-from segmentation.segments import analytics, store
+from segmentation.segments import analytics
 from segmentation.segments.criteria import UserProfile, evaluate, validate_criteria
 
 SEGMENT_FIELDS = ("id", "persona_id", "segment_name", "description", "criteria", "strategy", "status",
@@ -58,14 +58,14 @@ def create_segment(fields: dict[str, Any]) -> dict[str, Any]:
     segment = {**fields, "id": str(uuid.uuid4()), "persona_id": str(fields["persona_id"]), "criteria": criteria,
                "member_count": 0, "performance_metrics": None, "last_analyzed_at": None, "created_at": now,
                "updated_at": now, "version": 1}
-    store.call("put_item", TableName=settings.entities_table(), ConditionExpression="attribute_not_exists(pk)",
-               Item=store.serialize({"pk": _segment_pk(segment["id"]), "sk": "SEGMENT", "entity": "segment",
+    dynamodb.call("put_item", TableName=settings.entities_table(), ConditionExpression="attribute_not_exists(pk)",
+               Item=dynamodb.serialize({"pk": _segment_pk(segment["id"]), "sk": "SEGMENT", "entity": "segment",
                                      **_index_keys(segment), **segment}))
     return _public(segment)
 
 
 def _load(segment_id: str) -> dict[str, Any]:
-    segment = store.get(settings.entities_table(), _segment_pk(segment_id), "SEGMENT")
+    segment = dynamodb.get(settings.entities_table(), _segment_pk(segment_id), "SEGMENT")
     if segment is None or "deleted_at" in segment:
         raise NotFound(f"segment {segment_id} does not exist")
     return segment
@@ -86,8 +86,8 @@ def list_segments(persona_id: str | None, status: str | None, strategy: str | No
     query: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False}
     if strategy:
         query["FilterExpression"], named["strategy"] = "strategy = :strategy", strategy
-    items, next_cursor = store.query_page(settings.entities_table(), limit, cursor, index=index,
-                                          ExpressionAttributeValues=store.values(**named), **query)
+    items, next_cursor = dynamodb.query_page(settings.entities_table(), limit, cursor, index=index,
+                                          ExpressionAttributeValues=dynamodb.values(**named), **query)
     return [_public(item) for item in items], next_cursor
 
 
@@ -110,17 +110,17 @@ def update_segment(segment_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     set_parts = [f"#{n} = :{n}" for n, v in assignments.items() if v is not None]
     remove_parts = [f"#{n}" for n, v in assignments.items() if v is None]
     expression = "SET " + ", ".join(set_parts) + (" REMOVE " + ", ".join(remove_parts) if remove_parts else "")
-    answer = store.conditional(
-        "update_item", TableName=settings.entities_table(), Key=store.key(_segment_pk(segment_id), "SEGMENT"),
+    answer = dynamodb.conditional(
+        "update_item", TableName=settings.entities_table(), Key=dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
         UpdateExpression=expression, ConditionExpression=f"{LIVE} AND version = :expected",
         ExpressionAttributeNames={f"#{n}": n for n in assignments},
-        ExpressionAttributeValues=store.values(expected=current["version"],
+        ExpressionAttributeValues=dynamodb.values(expected=current["version"],
                                                **{n: v for n, v in assignments.items() if v is not None}),
         ReturnValues="ALL_NEW")
     if answer is None:
         _load(segment_id)  # 404 if it was deleted meanwhile
         raise Conflict(f"segment {segment_id} changed during the update; retry")
-    return _public(store.deserialize(answer["Attributes"]))
+    return _public(dynamodb.deserialize(answer["Attributes"]))
 
 
 def delete_segment(segment_id: str) -> dict[str, Any]:
@@ -129,22 +129,22 @@ def delete_segment(segment_id: str) -> dict[str, Any]:
     tombstone; a DELETE repeated after a failure part-way resumes. Performance events and growth
     counters stay in the events table as history."""
     table = settings.entities_table()
-    tombstone = store.conditional(
-        "update_item", TableName=table, Key=store.key(_segment_pk(segment_id), "SEGMENT"),
+    tombstone = dynamodb.conditional(
+        "update_item", TableName=table, Key=dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
         UpdateExpression="SET deleted_at = if_not_exists(deleted_at, :now) REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk",
-        ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues=store.values(now=_now()),
+        ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues=dynamodb.values(now=_now()),
         ReturnValues="ALL_NEW")
     if tombstone is None:
         raise NotFound(f"segment {segment_id} does not exist")
-    children = [item for item in store.query_all(table, KeyConditionExpression="pk = :pk",
-                                                  ExpressionAttributeValues=store.values(pk=_segment_pk(segment_id)),
+    children = [item for item in dynamodb.query_all(table, KeyConditionExpression="pk = :pk",
+                                                  ExpressionAttributeValues=dynamodb.values(pk=_segment_pk(segment_id)),
                                                   ProjectionExpression="pk, sk, personalized_id")
                 if item["sk"] != "SEGMENT"]
     contents = {(f"PERSONALIZED#{c['personalized_id']}", "PERSONALIZED") for c in children
                 if c["sk"].startswith("VARIANT#")}
-    store.delete_keys(table, sorted(contents))
-    store.delete_keys(table, [(c["pk"], c["sk"]) for c in children])
-    store.call("delete_item", TableName=table, Key=store.key(_segment_pk(segment_id), "SEGMENT"))
+    dynamodb.delete_keys(table, sorted(contents))
+    dynamodb.delete_keys(table, [(c["pk"], c["sk"]) for c in children])
+    dynamodb.call("delete_item", TableName=table, Key=dynamodb.key(_segment_pk(segment_id), "SEGMENT"))
     members = sum(1 for c in children if c["sk"].startswith("MEMBER#"))
     return {"id": segment_id, "deleted": True, "members_removed": members, "content_removed": len(contents)}
 
@@ -152,10 +152,10 @@ def delete_segment(segment_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- members
 def _growth_update(segment_id: str, counter: str) -> dict[str, Any]:
     return {"Update": {"TableName": settings.events_table(),
-                       "Key": store.key(f"SEGMENT_GROWTH#{segment_id}", datetime.now(UTC).date().isoformat()),
+                       "Key": dynamodb.key(f"SEGMENT_GROWTH#{segment_id}", datetime.now(UTC).date().isoformat()),
                        "UpdateExpression": "ADD #counter :one SET segment_id = :segment",
                        "ExpressionAttributeNames": {"#counter": counter},
-                       "ExpressionAttributeValues": store.values(one=1, segment=segment_id)}}
+                       "ExpressionAttributeValues": dynamodb.values(one=1, segment=segment_id)}}
 
 
 def _member_count(segment_id: str) -> int:
@@ -176,44 +176,44 @@ def add_member(segment_id: str, user_id: str, confidence_score: float,
               "segment_id": segment_id, "user_id": user_id, "confidence_score": confidence_score,
               "assignment_reason": assignment_reason, "added_at": now, "updated_at": now}
     try:
-        store.transact([
-            {"Put": {"TableName": table, "Item": store.serialize(member),
+        dynamodb.transact([
+            {"Put": {"TableName": table, "Item": dynamodb.serialize(member),
                      "ConditionExpression": "attribute_not_exists(pk)"}},
-            {"Update": {"TableName": table, "Key": store.key(_segment_pk(segment_id), "SEGMENT"),
+            {"Update": {"TableName": table, "Key": dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
                         "UpdateExpression": "ADD member_count :one", "ConditionExpression": LIVE,
-                        "ExpressionAttributeValues": store.values(one=1)}},
+                        "ExpressionAttributeValues": dynamodb.values(one=1)}},
             _growth_update(segment_id, "added"),
         ])
         return _member_public(member), True, _member_count(segment_id)
-    except store.TransactionCancelled as cancelled:
+    except dynamodb.TransactionCancelled as cancelled:
         if cancelled.failed[1]:
             raise NotFound(f"segment {segment_id} does not exist") from cancelled
-    answer = store.conditional(
-        "update_item", TableName=table, Key=store.key(member["pk"], member["sk"]),
+    answer = dynamodb.conditional(
+        "update_item", TableName=table, Key=dynamodb.key(member["pk"], member["sk"]),
         UpdateExpression="SET confidence_score = :score, updated_at = :now" +
                          (", assignment_reason = :reason" if assignment_reason is not None else ""),
         ConditionExpression="attribute_exists(pk)", ReturnValues="ALL_NEW",
-        ExpressionAttributeValues=store.values(score=confidence_score, now=now, **(
+        ExpressionAttributeValues=dynamodb.values(score=confidence_score, now=now, **(
             {"reason": assignment_reason} if assignment_reason is not None else {})))
     if answer is None:
         raise Conflict(f"user {user_id} was removed from segment {segment_id} during the update; retry")
-    return _member_public(store.deserialize(answer["Attributes"])), False, _member_count(segment_id)
+    return _member_public(dynamodb.deserialize(answer["Attributes"])), False, _member_count(segment_id)
 
 
 def remove_member(segment_id: str, user_id: str) -> tuple[bool, int]:
     """(removed, member_count); removing a user who is not a member changes nothing."""
     table = settings.entities_table()
     try:
-        store.transact([
-            {"Delete": {"TableName": table, "Key": store.key(_segment_pk(segment_id), f"MEMBER#{user_id}"),
+        dynamodb.transact([
+            {"Delete": {"TableName": table, "Key": dynamodb.key(_segment_pk(segment_id), f"MEMBER#{user_id}"),
                         "ConditionExpression": "attribute_exists(pk)"}},
-            {"Update": {"TableName": table, "Key": store.key(_segment_pk(segment_id), "SEGMENT"),
+            {"Update": {"TableName": table, "Key": dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
                         "UpdateExpression": "ADD member_count :minus_one", "ConditionExpression": LIVE,
-                        "ExpressionAttributeValues": store.values(minus_one=-1)}},
+                        "ExpressionAttributeValues": dynamodb.values(minus_one=-1)}},
             _growth_update(segment_id, "removed"),
         ])
         return True, _member_count(segment_id)
-    except store.TransactionCancelled as cancelled:
+    except dynamodb.TransactionCancelled as cancelled:
         if cancelled.failed[1]:
             raise NotFound(f"segment {segment_id} does not exist") from cancelled
         return False, _member_count(segment_id)
@@ -221,9 +221,9 @@ def remove_member(segment_id: str, user_id: str) -> tuple[bool, int]:
 
 def list_members(segment_id: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
     _load(segment_id)
-    items, next_cursor = store.query_page(
+    items, next_cursor = dynamodb.query_page(
         settings.entities_table(), limit, cursor, KeyConditionExpression="pk = :pk AND begins_with(sk, :member)",
-        ExpressionAttributeValues=store.values(pk=_segment_pk(segment_id), member="MEMBER#"))
+        ExpressionAttributeValues=dynamodb.values(pk=_segment_pk(segment_id), member="MEMBER#"))
     return [_member_public(item) for item in items], next_cursor
 
 
@@ -244,18 +244,18 @@ def create_content(segment_id: str, content_id: str, variant_id: str, is_control
                "updated_at": now}
     marker = {"personalized_id": personalized_id, "segment_id": segment_id, "variant_id": variant_id}
     items = [
-        {"ConditionCheck": {"TableName": table, "Key": store.key(_segment_pk(segment_id), "SEGMENT"),
+        {"ConditionCheck": {"TableName": table, "Key": dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
                             "ConditionExpression": LIVE}},
-        {"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)", "Item": store.serialize(
+        {"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)", "Item": dynamodb.serialize(
             {"pk": _segment_pk(segment_id), "sk": f"VARIANT#{variant_id}", **marker})}},
-        {"Put": {"TableName": table, "Item": store.serialize(content)}},
+        {"Put": {"TableName": table, "Item": dynamodb.serialize(content)}},
     ]
     if is_control:
         items.append({"Put": {"TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
-                              "Item": store.serialize({"pk": _segment_pk(segment_id), "sk": "CONTROL", **marker})}})
+                              "Item": dynamodb.serialize({"pk": _segment_pk(segment_id), "sk": "CONTROL", **marker})}})
     try:
-        store.transact(items)
-    except store.TransactionCancelled as cancelled:
+        dynamodb.transact(items)
+    except dynamodb.TransactionCancelled as cancelled:
         if cancelled.failed[0]:
             raise NotFound(f"segment {segment_id} does not exist") from cancelled
         if cancelled.failed[1]:
@@ -268,58 +268,58 @@ def record_performance(personalized_id: str, views: int, engagement: int, conver
     """Adds the increments to the content's counters, appends the update to its time series and to the
     segment's daily totals, all in one transaction; answers the counters after it."""
     entities, events = settings.entities_table(), settings.events_table()
-    content = store.get(entities, f"PERSONALIZED#{personalized_id}", "PERSONALIZED")
+    content = dynamodb.get(entities, f"PERSONALIZED#{personalized_id}", "PERSONALIZED")
     if content is None:
         raise NotFound(f"personalized content {personalized_id} does not exist")
     now = datetime.now(UTC)
     stamp, day = now.isoformat(timespec="microseconds"), now.date().isoformat()
-    increments = store.values(views=views, engagement=engagement, conversions=conversions)
+    increments = dynamodb.values(views=views, engagement=engagement, conversions=conversions)
     adds = "ADD #views :views, #engagement :engagement, #conversions :conversions"
     counter_names = {"#views": "views", "#engagement": "engagement", "#conversions": "conversions"}
     try:
-        store.transact([
-            {"Update": {"TableName": entities, "Key": store.key(content["pk"], content["sk"]),
+        dynamodb.transact([
+            {"Update": {"TableName": entities, "Key": dynamodb.key(content["pk"], content["sk"]),
                         "UpdateExpression": f"{adds} SET updated_at = :now", "ConditionExpression": "attribute_exists(pk)",
                         "ExpressionAttributeNames": counter_names,
-                        "ExpressionAttributeValues": {**increments, **store.values(now=stamp)}}},
-            {"Put": {"TableName": events, "Item": store.serialize({
+                        "ExpressionAttributeValues": {**increments, **dynamodb.values(now=stamp)}}},
+            {"Put": {"TableName": events, "Item": dynamodb.serialize({
                 "pk": f"PERSONALIZED#{personalized_id}", "sk": f"PERF#{stamp}#{uuid.uuid4().hex[:8]}",
                 "type": "performance", "segment_id": content["segment_id"], "personalized_id": personalized_id,
                 "variant_id": content["variant_id"], "views": views, "engagement": engagement,
                 "conversions": conversions, "recorded_at": stamp})}},
-            {"Update": {"TableName": events, "Key": store.key(f"SEGMENT_PERF#{content['segment_id']}", day),
+            {"Update": {"TableName": events, "Key": dynamodb.key(f"SEGMENT_PERF#{content['segment_id']}", day),
                         "UpdateExpression": f"{adds} SET segment_id = :segment",
                         "ExpressionAttributeNames": counter_names,
-                        "ExpressionAttributeValues": {**increments, **store.values(segment=content["segment_id"])}}},
+                        "ExpressionAttributeValues": {**increments, **dynamodb.values(segment=content["segment_id"])}}},
         ])
-    except store.TransactionCancelled as cancelled:
+    except dynamodb.TransactionCancelled as cancelled:
         raise NotFound(f"personalized content {personalized_id} does not exist") from cancelled
-    after = store.get(entities, content["pk"], content["sk"])
+    after = dynamodb.get(entities, content["pk"], content["sk"])
     if after is None:
         raise NotFound(f"personalized content {personalized_id} was deleted")
     return analytics.content_view(after)
 
 
 def performance_series(personalized_id: str, limit: int, cursor: str | None) -> tuple[list[dict], str | None]:
-    items, next_cursor = store.query_page(
+    items, next_cursor = dynamodb.query_page(
         settings.events_table(), limit, cursor, KeyConditionExpression="pk = :pk AND begins_with(sk, :perf)",
-        ExpressionAttributeValues=store.values(pk=f"PERSONALIZED#{personalized_id}", perf="PERF#"),
+        ExpressionAttributeValues=dynamodb.values(pk=f"PERSONALIZED#{personalized_id}", perf="PERF#"),
         ScanIndexForward=False)
     return [{k: i[k] for k in ("recorded_at", "views", "engagement", "conversions")} for i in items], next_cursor
 
 
 # ---------------------------------------------------------------- analytics
 def _daily(pk: str, since: str) -> dict[str, dict[str, int]]:
-    items = store.query_all(settings.events_table(), KeyConditionExpression="pk = :pk AND sk >= :since",
-                            ExpressionAttributeValues=store.values(pk=pk, since=since))
+    items = dynamodb.query_all(settings.events_table(), KeyConditionExpression="pk = :pk AND sk >= :since",
+                            ExpressionAttributeValues=dynamodb.values(pk=pk, since=since))
     return {item["sk"]: item for item in items}
 
 
 def segment_analytics(segment_id: str, days: int = 30, confidence_level: float = 0.95) -> dict[str, Any]:
     segment = _load(segment_id)
-    contents = list(store.query_all(settings.entities_table(), IndexName="gsi1",
+    contents = list(dynamodb.query_all(settings.entities_table(), IndexName="gsi1",
                                     KeyConditionExpression="gsi1pk = :pk",
-                                    ExpressionAttributeValues=store.values(pk=f"SEGMENT_CONTENT#{segment_id}")))
+                                    ExpressionAttributeValues=dynamodb.values(pk=f"SEGMENT_CONTENT#{segment_id}")))
     today = datetime.now(UTC).date()
     since = (today - timedelta(days=days - 1)).isoformat()
     report = analytics.build(segment, contents, _daily(f"SEGMENT_GROWTH#{segment_id}", since),
@@ -338,19 +338,19 @@ def analyze_segment(segment_id: str) -> dict[str, Any]:
                "sample_ratio_mismatch": bool(ab["srm"] and ab["srm"]["mismatch"]),
                "recommendations": [r["code"] for r in report["recommendations"]]}
     now = _now()
-    answer = store.conditional(
-        "update_item", TableName=settings.entities_table(), Key=store.key(_segment_pk(segment_id), "SEGMENT"),
+    answer = dynamodb.conditional(
+        "update_item", TableName=settings.entities_table(), Key=dynamodb.key(_segment_pk(segment_id), "SEGMENT"),
         UpdateExpression="SET performance_metrics = :metrics, last_analyzed_at = :now", ConditionExpression=LIVE,
-        ExpressionAttributeValues=store.values(metrics=metrics, now=now), ReturnValues="ALL_NEW")
+        ExpressionAttributeValues=dynamodb.values(metrics=metrics, now=now), ReturnValues="ALL_NEW")
     if answer is None:
         raise NotFound(f"segment {segment_id} does not exist")
-    return _public(store.deserialize(answer["Attributes"]))
+    return _public(dynamodb.deserialize(answer["Attributes"]))
 
 
 def active_segment_ids() -> list[str]:
-    items = store.query_all(settings.entities_table(), IndexName="gsi2",
+    items = dynamodb.query_all(settings.entities_table(), IndexName="gsi2",
                             KeyConditionExpression="gsi2pk = :pk AND begins_with(gsi2sk, :active)",
-                            ExpressionAttributeValues=store.values(pk="SEGMENTS", active="active#"),
+                            ExpressionAttributeValues=dynamodb.values(pk="SEGMENTS", active="active#"),
                             ProjectionExpression="id")
     return [item["id"] for item in items]
 

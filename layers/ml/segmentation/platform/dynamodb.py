@@ -1,10 +1,13 @@
-"""DynamoDB access for the segments service: item serialization, queries with cursors, transactions
-with their cancellation reasons, and DynamoDB errors mapped to platform errors. Table names are read
-from the environment at call time (settings), never at import."""
+"""DynamoDB access shared by the services: boto3 calls with item serialization, queries with cursors,
+batch writes, transactions with their cancellation reasons, DynamoDB errors mapped to platform errors;
+and the PynamoDB plumbing (table names and region read from the environment at call time, never at
+import, so one model class serves every stack)."""
 
 import base64
 import binascii
+import functools
 import json
+import os
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -12,8 +15,10 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
 
-from segmentation.platform import aws
+from segmentation.platform import aws, settings
 from segmentation.platform.errors import DependencyUnavailable, InvalidInput, TransientError
 
 _SERIALIZER, _DESERIALIZER = TypeSerializer(), TypeDeserializer()
@@ -67,20 +72,22 @@ class TransactionCancelled(Exception):
         self.failed = failed
 
 
-def _translate(error: Exception, operation: str) -> Exception:
+def translate(error: Exception, operation: str) -> Exception:
+    """A DynamoDB failure as a platform error: throttling and network failures are TransientError (503,
+    and retried by the state machines), anything else DependencyUnavailable (503) with DynamoDB's code."""
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "")
         if code in _TRANSIENT:
             return TransientError(f"DynamoDB {code} on {operation}")
         return DependencyUnavailable(f"DynamoDB {code} on {operation}: {error.response['Error'].get('Message', '')}")
-    return DependencyUnavailable(f"DynamoDB unreachable on {operation}: {error}")
+    return TransientError(f"DynamoDB unreachable on {operation}: {error}")
 
 
 def call(operation: str, **kwargs: Any) -> dict[str, Any]:
     try:
         return getattr(aws.client("dynamodb"), operation)(**kwargs)
     except (ClientError, BotoCoreError) as error:
-        raise _translate(error, operation) from error
+        raise translate(error, operation) from error
 
 
 def conditional(operation: str, **kwargs: Any) -> dict[str, Any] | None:
@@ -90,9 +97,9 @@ def conditional(operation: str, **kwargs: Any) -> dict[str, Any] | None:
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return None
-        raise _translate(error, operation) from error
+        raise translate(error, operation) from error
     except BotoCoreError as error:
-        raise _translate(error, operation) from error
+        raise translate(error, operation) from error
 
 
 def transact(items: list[dict[str, Any]], attempts: int = 5) -> None:
@@ -104,15 +111,15 @@ def transact(items: list[dict[str, Any]], attempts: int = 5) -> None:
             return
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise _translate(error, "transact_write_items") from error
+                raise translate(error, "transact_write_items") from error
             codes = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
             if "ConditionalCheckFailed" in codes:
                 raise TransactionCancelled([c == "ConditionalCheckFailed" for c in codes]) from error
             if "TransactionConflict" not in codes or attempt == attempts - 1:
-                raise _translate(error, "transact_write_items") from error
+                raise translate(error, "transact_write_items") from error
             time.sleep(0.02 * 2 ** attempt)
         except BotoCoreError as error:
-            raise _translate(error, "transact_write_items") from error
+            raise translate(error, "transact_write_items") from error
 
 
 def get(table: str, pk: str, sk: str) -> dict[str, Any] | None:
@@ -168,18 +175,59 @@ def query_all(table: str, **query: Any) -> Iterator[dict[str, Any]]:
         request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
-def delete_keys(table: str, keys: list[tuple[str, str]], attempts: int = 8) -> None:
-    """BatchWriteItem deletes, 25 at a time, retrying unprocessed items with backoff."""
-    for start in range(0, len(keys), 25):
-        pending = {table: [{"DeleteRequest": {"Key": key(pk, sk)}} for pk, sk in keys[start:start + 25]]}
+def batch_write(table: str, requests: list[dict[str, Any]], attempts: int = 8) -> None:
+    """BatchWriteItem requests (PutRequest/DeleteRequest), 25 at a time, retrying unprocessed items
+    with backoff."""
+    for start in range(0, len(requests), 25):
+        pending = {table: requests[start:start + 25]}
         for attempt in range(attempts):
             pending = call("batch_write_item", RequestItems=pending).get("UnprocessedItems") or {}
             if not pending:
                 break
             time.sleep(0.02 * 2 ** attempt)
         else:
-            raise TransientError(f"DynamoDB left {len(pending[table])} deletes unprocessed on {table}")
+            raise TransientError(f"DynamoDB left {len(pending[table])} writes unprocessed on {table}")
+
+
+def delete_keys(table: str, keys: list[tuple[str, str]]) -> None:
+    batch_write(table, [{"DeleteRequest": {"Key": key(pk, sk)}} for pk, sk in keys])
 
 
 def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in _KEYS}
+
+
+# ---------------------------------------------------------------- PynamoDB
+class EntitiesTableName:
+    """Meta.table_name for items of EntitiesTable (ENTITIES_TABLE)."""
+
+    def __get__(self, instance, owner) -> str:
+        return settings.entities_table()
+
+
+class EventsTableName:
+    """Meta.table_name for items of EventsTable (EVENTS_TABLE)."""
+
+    def __get__(self, instance, owner) -> str:
+        return settings.events_table()
+
+
+def region() -> str | None:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+
+
+class Region:
+    """Meta.region: AWS_REGION, as boto3 reads it."""
+
+    def __get__(self, instance, owner) -> str | None:
+        return region()
+
+
+@functools.lru_cache(maxsize=4)
+def _connection(region_name: str | None) -> Connection:
+    return Connection(region=region_name)
+
+
+def transaction() -> TransactWrite:
+    """A PynamoDB write transaction (across tables) on this region's connection."""
+    return TransactWrite(connection=_connection(region()))
