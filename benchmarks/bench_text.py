@@ -178,12 +178,53 @@ def serving(cloud_endpoint: str, bucket: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def compute_floor() -> list[tuple[str, str, str]]:
+    """What this CPU can do for the encoder: one of its matrix products (tokens x 384 x 1536) in ONNX
+    Runtime as fp32 MatMul and as int8 MatMulInteger, and the floor that sets for the benchmark ad."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+    from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
+
+    ad = job_ad(_records()[123])
+    tokens = len(OnnxEncoder(default_encoder_dir())._tokenizer.encode(ad).ids)
+    m, k, n = tokens, 384, 1536
+    rng = np.random.default_rng(0)
+
+    def timed(op: str, a_type: int, w: np.ndarray, a: np.ndarray, out_type: int) -> float:
+        graph = helper.make_graph([helper.make_node(op, ["a", "w"], ["y"])], "g",
+                                  [helper.make_tensor_value_info("a", a_type, [m, k])],
+                                  [helper.make_tensor_value_info("y", out_type, [m, n])],
+                                  [numpy_helper.from_array(w, "w")])
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        session = ort.InferenceSession(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+                                       .SerializeToString(), options, providers=["CPUExecutionProvider"])
+        session.run(None, {"a": a})
+        runs = []
+        for _ in range(200):
+            started = time.perf_counter()
+            session.run(None, {"a": a})
+            runs.append(time.perf_counter() - started)
+        return 2 * m * k * n / statistics.median(runs) / 1e9
+
+    fp32 = timed("MatMul", TensorProto.FLOAT, rng.standard_normal((k, n), dtype=np.float32),
+                 rng.standard_normal((m, k), dtype=np.float32), TensorProto.FLOAT)
+    int8 = timed("MatMulInteger", TensorProto.UINT8, rng.integers(-127, 127, (k, n), dtype=np.int8),
+                 rng.integers(0, 255, (m, k), dtype=np.uint8), TensorProto.INT32)
+    floor_ms = tokens * 21e6 / (max(fp32, int8) * 1e9) * 1000
+    return [(f"encoder compute on this CPU: one {m}x{k}x{n} product, ONNX Runtime, all cores",
+             f"fp32 MatMul {fp32:.0f} GFLOP/s, int8 MatMulInteger {int8:.0f} GOP/s (ratio {int8 / fp32:.2f})",
+             "int8 would need to be ~2x to help"),
+            (f"floor for the benchmark ad ({tokens} tokens x 21 MFLOP/token at the faster rate above)",
+             f"{floor_ms:.0f} ms of matrix products alone", "warm p50 <= 40 ms")]
+
+
 def run() -> list[tuple[str, str, str]]:
     import requests
 
     from benchmarks.bench_foundation import _start, _stop
 
-    rows = training_time() + quality_and_reproducibility()
+    rows = training_time() + quality_and_reproducibility() + compute_floor()
     process, _seconds, port, _api_port = _start(seed_model=MODEL)
     try:
         stack = requests.get(f"http://127.0.0.1:{port}/_local/stack", timeout=30).json()

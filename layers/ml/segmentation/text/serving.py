@@ -87,12 +87,14 @@ class PromotedSegmenter:
 
     def __init__(self):
         self.models = LatestModelCache(lambda: ModelRegistry(ArtifactStore(settings.artifacts_bucket())))
+        self._encoder: OnnxEncoder | None = None
         self._segmenter: Segmenter | None = None
 
     def get(self) -> Segmenter:
+        if self._encoder is None:
+            self._encoder = load_encoder(default_encoder_dir())
         model = self.models.get()
         if self._segmenter is None or self._segmenter.model is not model:
-            encoder = self._segmenter.encoder if self._segmenter else load_encoder(default_encoder_dir())
-            self._segmenter = Segmenter(model, encoder, settings.confidence_threshold())
+            self._segmenter = Segmenter(model, self._encoder, settings.confidence_threshold())
         self._segmenter.threshold = settings.confidence_threshold()
         return self._segmenter
