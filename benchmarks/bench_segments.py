@@ -9,21 +9,11 @@ from datetime import UTC, datetime
 import requests
 
 from benchmarks.bench_foundation import _start, _stop
-from benchmarks.common import local_client, summary_ms
+from benchmarks.common import local_client, summary_ms, timed_calls
 
 MEMBERS = 10_000
 VARIANTS = 20
 BASE = "/api/v1/segments"
-
-
-def _timed(call: Callable[[int], requests.Response], repeats: int, expect: int = 200) -> list[float]:
-    samples = []
-    for index in range(repeats):
-        started = time.perf_counter()
-        response = call(index)
-        samples.append(time.perf_counter() - started)
-        assert response.status_code == expect, (response.status_code, response.text[:500])
-    return samples
 
 
 def _timed_raw(call: Callable[[], object], repeats: int) -> list[float]:
@@ -86,9 +76,9 @@ def run(repeats: int = 100) -> list[tuple[str, str, str]]:
             created.append(response.json()["id"])
             return response
 
-        create_s = _timed(create, repeats, expect=201)
-        get_s = _timed(lambda i: session.get(f"{api}{BASE}/{created[i % len(created)]}"), repeats)
-        list_s = _timed(lambda i: session.get(f"{api}{BASE}", params={
+        create_s = timed_calls(create, repeats, expect=201)
+        get_s = timed_calls(lambda i: session.get(f"{api}{BASE}/{created[i % len(created)]}"), repeats)
+        list_s = timed_calls(lambda i: session.get(f"{api}{BASE}", params={
             "persona_id": personas[i % len(personas)], "status": "active", "limit": 20}), repeats)
 
         segment = _segment(session, api, personas[0], "10k members, 20 variants")
@@ -100,11 +90,11 @@ def run(repeats: int = 100) -> list[tuple[str, str, str]]:
                 "content_id": f"ad-{index}", "segment_id": sid, "variant_id": f"v{index}", "is_control": index == 0})
             response.raise_for_status()
             contents.append(response.json()["id"])
-        perf_s = _timed(lambda i: session.post(
+        perf_s = timed_calls(lambda i: session.post(
             f"{api}{BASE}/personalized/{contents[i % VARIANTS]}/performance",
             json={"views": 1000 + 10 * (i % 7), "engagement": 150 + i % 40, "conversions": 40 + i % 13}), repeats)
         _seed_members(endpoint, stack, sid)
-        add_s = _timed(lambda i: session.post(f"{api}{BASE}/{sid}/members/late-{i}",
+        add_s = timed_calls(lambda i: session.post(f"{api}{BASE}/{sid}/members/late-{i}",
                                               json={"confidence_score": 0.9}), repeats, expect=201)
         count = session.get(f"{api}{BASE}/{sid}").json()["member_count"]
         assert count == MEMBERS + repeats + 1, count
@@ -114,9 +104,9 @@ def run(repeats: int = 100) -> list[tuple[str, str, str]]:
             TableName=entities, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
             ExpressionAttributeValues={":pk": {"S": f"SEGMENT_CONTENT#{sid}"}}), repeats)
         session.get(f"{api}{BASE}/{sid}/analytics").raise_for_status()
-        analytics_s = _timed(lambda _i: session.get(f"{api}{BASE}/{sid}/analytics"), repeats)
-        analyze_s = _timed(lambda _i: session.post(f"{api}{BASE}/{sid}/analyze"), repeats // 2)
-        members_s = _timed(lambda _i: session.get(f"{api}{BASE}/{sid}/members", params={"limit": 100}), repeats // 2)
+        analytics_s = timed_calls(lambda _i: session.get(f"{api}{BASE}/{sid}/analytics"), repeats)
+        analyze_s = timed_calls(lambda _i: session.post(f"{api}{BASE}/{sid}/analyze"), repeats // 2)
+        members_s = timed_calls(lambda _i: session.get(f"{api}{BASE}/{sid}/members", params={"limit": 100}), repeats // 2)
     finally:
         _stop(process)
 

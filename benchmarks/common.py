@@ -24,6 +24,17 @@ def summary_ms(samples_s: list[float]) -> str:
     return f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 95):.1f} ms (n={len(ms)})"
 
 
+def timed_calls(call, repeats: int, expect: int = 200) -> list[float]:
+    """Seconds per call of `call(index)`, an HTTP request whose status must be `expect`."""
+    samples = []
+    for index in range(repeats):
+        started = time.perf_counter()
+        response = call(index)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == expect, (response.status_code, response.text[:500])
+    return samples
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
