@@ -11,9 +11,10 @@ from pathlib import Path
 
 from segmentation.platform import settings
 from segmentation.platform.errors import InvalidInput, PlatformError
+from segmentation.text.corpus import validate_ad_text
 from segmentation.text.encoder import default_encoder_dir
 from segmentation.text.model import ModelArtifactError, TextModel
-from segmentation.text.serving import Segmenter, load_encoder, validate_ad_text
+from segmentation.text.serving import Segmenter, load_encoder
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,23 +4,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from segmentation.platform.api import create_app, http_handler
-from segmentation.platform.errors import InvalidInput
-from segmentation.text.serving import MAX_AD_CHARS, PromotedSegmenter, validate_ad_text
+from segmentation.text.corpus import MAX_TEXT_CHARS, validate_ad_text
+from segmentation.text.serving import PromotedSegmenter
 
 app = create_app()
 segmenter = PromotedSegmenter()
 
 
 class SegmentRequest(BaseModel):
-    job_ad_text: str = Field(min_length=1, max_length=MAX_AD_CHARS, description="The job ad's text (title and body).")
+    job_ad_text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The job ad's text (title and body).")
 
     @field_validator("job_ad_text")
     @classmethod
     def not_blank(cls, text: str) -> str:
-        try:
-            return validate_ad_text(text)
-        except InvalidInput as error:
-            raise ValueError(str(error)) from error
+        return validate_ad_text(text)
 
 
 class Primitive(BaseModel):

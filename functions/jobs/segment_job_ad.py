@@ -1,6 +1,6 @@
 """EventBridge JobAdSegmentationRequested -> segment the ad and record segmented/segmentation_failed."""
 
-from segmentation.jobs.scheduling import run_segmentation
+from segmentation.jobs.segmenting import run_segmentation
 from segmentation.platform.api import batch_handler, logger, metrics
 from segmentation.text.serving import PromotedSegmenter
 

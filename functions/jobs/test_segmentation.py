@@ -1,7 +1,7 @@
 """POST /api/jobs/test-segmentation: preview an ad's segmentation and targeting without storing it."""
 
-from segmentation.jobs.scheduling import preview
 from segmentation.jobs.schemas import SegmentationData, TestSegmentationRequest, TestSegmentationResponse
+from segmentation.jobs.segmenting import preview
 from segmentation.platform.api import create_app, http_handler
 from segmentation.text.serving import PromotedSegmenter
 

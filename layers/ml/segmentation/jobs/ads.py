@@ -20,19 +20,14 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException, Up
 
 from segmentation.jobs.models import (
     ALL_ADS_PARTITION,
-    STATUSES,
-    JobAd,
+        JobAd,
     JobAdCounter,
     ad_key,
     status_partition,
 )
 from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 
-MAX_PAGE = 100
 UPDATE_ATTEMPTS = 5
-SEGMENTATION_FIELDS = ("derivedAudiencePrimitives", "audienceClusterId", "audienceConfidence",
-                       "audienceClusterProfileName", "mappedTargeting", "segmentationProcessedAt", "modelVersion")
-
 
 def confidence_badge(confidence: float | None) -> str | None:
     """green above 0.5, yellow from 0.25 to 0.5, red under 0.25; none before segmentation."""
@@ -49,7 +44,7 @@ def _index_keys(status: str, updated_at: datetime, job_ad_id: int) -> tuple[str,
     return status_partition(status), f"{updated_at.isoformat()}#{job_ad_id:012d}"
 
 
-def _table_errors(function: Callable) -> Callable:
+def table_errors(function: Callable) -> Callable:
     """Unexpected DynamoDB failures become 503 naming the table, never a bare 500."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
@@ -86,7 +81,7 @@ def to_api(ad: JobAd) -> dict[str, Any]:
     }
 
 
-@_table_errors
+@table_errors
 def create_ad(title: str, description: str, company: str | None, locations: list[str]) -> JobAd:
     job_ad_id = _next_id()
     now = _now()
@@ -104,7 +99,7 @@ def _next_id() -> int:
     return int(counter.value)
 
 
-@_table_errors
+@table_errors
 def get_ad(job_ad_id: int) -> JobAd:
     try:
         return JobAd.get(ad_key(job_ad_id), "AD", consistent_read=True)
@@ -128,7 +123,7 @@ def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     return key
 
 
-@_table_errors
+@table_errors
 def list_ads(status: str | None, cursor: str | None, limit: int) -> tuple[list[JobAd], str | None]:
     """Newest first: by status on gsi1 (most recently updated first), else all ads on gsi2 (newest created)."""
     start = _decode_cursor(cursor)
@@ -165,7 +160,7 @@ def _update(job_ad_id: int, changes: Callable[[JobAd], list], condition=None, ex
     raise Conflict(f"job ad {job_ad_id} kept changing; try again")
 
 
-@_table_errors
+@table_errors
 def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | None) -> JobAd:
     """Partial update of the editable fields; `status` may only move to draft or published."""
     setters = {"title": JobAd.title, "description": JobAd.description, "company": JobAd.company,
@@ -182,7 +177,7 @@ def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | No
     return _update(job_ad_id, changes, expected_version=expected_version, status=new_status)
 
 
-@_table_errors
+@table_errors
 def delete_ad(job_ad_id: int) -> None:
     ad = get_ad(job_ad_id)
     try:
@@ -193,7 +188,7 @@ def delete_ad(job_ad_id: int) -> None:
         raise Conflict(f"job ad {job_ad_id} changed while deleting; read it again") from error
 
 
-@_table_errors
+@table_errors
 def mark_scheduled(job_ad_id: int) -> tuple[JobAd, str]:
     """Move the ad to `scheduled` with a new segmentation token (re-scheduling re-runs segmentation)."""
     token = uuid.uuid4().hex
@@ -207,7 +202,7 @@ def mark_scheduled(job_ad_id: int) -> tuple[JobAd, str]:
     return _update(job_ad_id, changes, status="scheduled"), token
 
 
-@_table_errors
+@table_errors
 def record_segmentation(job_ad_id: int, token: str, result: dict[str, Any] | None, error: str | None) -> JobAd | None:
     """Write a segmentation run's outcome if it still holds the ad's current token; None when superseded."""
     def changes(ad: JobAd) -> list:
@@ -234,8 +229,3 @@ def record_segmentation(job_ad_id: int, token: str, result: dict[str, Any] | Non
 class _Superseded(Exception):
     """The ad was re-scheduled, edited to another status or deleted since this run started."""
 
-
-def validate_status(status: str | None) -> str | None:
-    if status is not None and status not in STATUSES:
-        raise InvalidInput(f"status must be one of {list(STATUSES)}", field="query.status")
-    return status

@@ -11,7 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
-from segmentation.jobs.ads import UPDATE_ATTEMPTS, get_ad
+from segmentation.jobs.ads import UPDATE_ATTEMPTS, get_ad, table_errors
 from segmentation.jobs.models import ClusterPerformance, JobAd, PerformanceEvent, ad_key
 from segmentation.platform.dynamodb import transaction
 from segmentation.platform.errors import Conflict, DependencyUnavailable
@@ -68,12 +68,10 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 6) if denominator else None
 
 
+@table_errors
 def cluster_performance(model_version: str) -> list[dict[str, Any]]:
     """Totals and rates per cluster of one model version (Query on its partition)."""
-    try:
-        rows = list(ClusterPerformance.query(cluster_partition(model_version)))
-    except PynamoDBException as error:
-        raise DependencyUnavailable(f"job ads table unavailable: {error.msg}") from error
+    rows = list(ClusterPerformance.query(cluster_partition(model_version)))
     report = []
     for row in sorted(rows, key=lambda r: int(r.cluster_id) if r.cluster_id.isdigit() else r.cluster_id):
         impressions, clicks, applies = int(row.impressions), int(row.clicks), int(row.applies)

@@ -6,10 +6,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from segmentation.jobs.models import STATUSES
-from segmentation.platform.errors import InvalidInput
 from segmentation.targeting.form import resolve_location, validate_pin
 from segmentation.targeting.platforms import PLATFORMS
-from segmentation.text.serving import MAX_AD_CHARS
+from segmentation.text.corpus import MAX_TEXT_CHARS
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 Platform = Literal[PLATFORMS]  # type: ignore[valid-type]
@@ -19,10 +18,7 @@ Seniority = Literal["SENIORITY_ENTRY", "SENIORITY_MID", "SENIORITY_SENIOR"]
 
 def _places(names: list[str]) -> list[str]:
     for name in names:
-        try:
-            resolve_location(name, "locations")
-        except InvalidInput as error:
-            raise ValueError(str(error)) from error
+        resolve_location(name, "locations")
     return names
 
 
@@ -42,10 +38,7 @@ class PinnedTargeting(BaseModel):
 
     @model_validator(mode="after")
     def known_values(self) -> "PinnedTargeting":
-        try:
-            validate_pin(self.as_pin())
-        except InvalidInput as error:
-            raise ValueError(str(error)) from error
+        validate_pin(self.as_pin())
         return self
 
     def as_pin(self) -> dict[str, Any]:
@@ -55,7 +48,7 @@ class PinnedTargeting(BaseModel):
 class JobAdCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=MAX_AD_CHARS)
+    description: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     company: str | None = Field(None, max_length=200)
     locations: list[str] = Field(default_factory=list, max_length=20,
                                  description="Where the job is: countries, ISO codes, US states, large cities.")
@@ -78,7 +71,7 @@ class JobAdUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = Field(None, min_length=1, max_length=MAX_AD_CHARS)
+    description: str | None = Field(None, min_length=1, max_length=MAX_TEXT_CHARS)
     company: str | None = Field(None, max_length=200)
     locations: list[str] | None = Field(None, max_length=20)
     status: Literal["draft", "published"] | None = Field(
@@ -149,7 +142,7 @@ class JobAdPage(BaseModel):
 class TestSegmentationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     jobAdId: int | None = Field(None, ge=1, description="A stored ad (its pins apply).")
-    text: str | None = Field(None, min_length=1, max_length=MAX_AD_CHARS, description="An unsaved draft's text.")
+    text: str | None = Field(None, min_length=1, max_length=MAX_TEXT_CHARS, description="An unsaved draft's text.")
     title: str | None = Field(None, max_length=200, description="The unsaved draft's title, with text.")
 
     @model_validator(mode="after")

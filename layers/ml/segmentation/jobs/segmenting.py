@@ -1,12 +1,20 @@
-"""Segmenting a job ad: the /segment serving code, then pins and platform targeting on top."""
+"""Segmenting a job ad: the /segment serving code, then pins and platform targeting on top; the run
+that a schedule starts, and previews."""
 
 from typing import Any
 
+from segmentation.jobs.ads import get_ad, record_segmentation
+from segmentation.jobs.models import JobAd
 from segmentation.platform import settings
-from segmentation.platform.errors import InvalidInput
+from segmentation.platform.api import logger
+from segmentation.platform.errors import InvalidInput, NotFound, PlatformError
 from segmentation.targeting.form import build_form, resolve_location, validate_pin
 from segmentation.targeting.platforms import map_targeting
-from segmentation.text.serving import Segmenter, derive_primitives, validate_ad_text
+from segmentation.text.corpus import validate_ad_text
+from segmentation.text.serving import PromotedSegmenter, Segmenter, derive_primitives
+
+PREVIEW_FIELDS = ("derivedAudiencePrimitives", "audienceClusterId", "audienceConfidence",
+                  "audienceClusterProfileName", "mappedTargeting")
 
 
 def ad_text(title: str, description: str) -> str:
@@ -56,3 +64,43 @@ def segment_ad(segmenter: Segmenter, title: str, description: str, locations: li
             "targetingMode": found["targeting_mode"],
         } if pinned else None,
     }
+
+
+def _pins(ad: JobAd) -> tuple[str | None, dict[str, Any] | None]:
+    return ad.pinned_cluster_id, ad.pinned_targeting.as_dict() if ad.pinned_targeting else None
+
+
+def run_segmentation(segmenter: PromotedSegmenter, job_ad_id: int, token: str) -> str:
+    """Segment a scheduled ad and record the outcome; returns segmented | segmentation_failed | superseded."""
+    try:
+        ad = get_ad(job_ad_id)
+    except NotFound:
+        return "superseded"
+    if ad.segmentation_token != token or ad.status != "scheduled":
+        return "superseded"
+    result, error = None, None
+    try:
+        result = segment_ad(segmenter.get(), ad.title, ad.description, list(ad.locations or []), *_pins(ad))
+    except PlatformError as failure:
+        error = str(failure)
+    except Exception as failure:
+        record_segmentation(job_ad_id, token, None, f"unexpected error: {type(failure).__name__}: {failure}")
+        raise
+    if error:
+        logger.warning("segmentation failed", extra={"jobAdId": job_ad_id, "reason": error})
+    try:
+        recorded = record_segmentation(job_ad_id, token, result, error)
+    except NotFound:
+        return "superseded"
+    return "superseded" if recorded is None else recorded.status
+
+
+def preview(segmenter: PromotedSegmenter, job_ad_id: int | None, title: str | None, text: str | None
+            ) -> dict[str, Any]:
+    """segmentationData for a stored ad (with its pins) or an unsaved draft; stores nothing."""
+    if job_ad_id is not None:
+        ad = get_ad(job_ad_id)
+        result = segment_ad(segmenter.get(), ad.title, ad.description, list(ad.locations or []), *_pins(ad))
+    else:
+        result = segment_ad(segmenter.get(), title or "", text or "", [])
+    return {name: result[name] for name in PREVIEW_FIELDS}

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from segmentation.learning.ats import ats_family, normalize_host
 from segmentation.learning.segment_key import derive_segment_key
-from segmentation.platform.errors import InvalidInput
 
 MAX_BATCH = 100
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -42,10 +41,7 @@ class LearningEvent(BaseModel):
     @field_validator("host")
     @classmethod
     def _host(cls, value: str) -> str:
-        try:
-            return normalize_host(value)
-        except InvalidInput as error:
-            raise ValueError(str(error)) from error
+        return normalize_host(value)
 
     @field_validator("occurred_at")
     @classmethod

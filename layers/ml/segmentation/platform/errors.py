@@ -7,8 +7,9 @@ class PlatformError(Exception):
     status_code = 500
 
 
-class InvalidInput(PlatformError):
-    """Input that cannot be processed; `field` names where the problem is."""
+class InvalidInput(PlatformError, ValueError):
+    """Input that cannot be processed; `field` names where the problem is. A ValueError, so a pydantic
+    validator can call a domain check directly and the message becomes the field's error."""
 
     status_code = 422
 

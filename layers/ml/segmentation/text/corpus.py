@@ -1,12 +1,24 @@
-"""Training corpora: a JSON array or JSON Lines of objects with `text` and optional `id`, `title`, `label`."""
+"""Job-ad texts: the rules one ad's text must meet, and training corpora (a JSON array or JSON Lines of
+objects with `text` and optional `id`, `title`, `label`). Light on purpose: request handlers import it."""
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from segmentation.platform.errors import InvalidInput
 
 MAX_TEXT_CHARS = 20_000
 MAX_DOCUMENTS = 200_000
+
+
+def validate_ad_text(text: Any, field: str = "job_ad_text") -> str:
+    if not isinstance(text, str):
+        raise InvalidInput(f"{field} must be a string", field=field)
+    if not text.strip():
+        raise InvalidInput(f"{field} is empty", field=field)
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"{field} is longer than {MAX_TEXT_CHARS} characters", field=field)
+    return text
 
 
 @dataclass(frozen=True)

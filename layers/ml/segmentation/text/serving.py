@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from segmentation.platform import settings
-from segmentation.platform.errors import DependencyUnavailable, InvalidInput
+from segmentation.platform.errors import DependencyUnavailable
 from segmentation.platform.storage import ArtifactStore
 from segmentation.text.encoder import EncoderError, OnnxEncoder, default_encoder_dir, matches_fingerprint
 from segmentation.text.locations import find_locations
@@ -15,19 +15,8 @@ from segmentation.text.model import TextModel
 from segmentation.text.registry import LatestModelCache, ModelRegistry
 from segmentation.text.seniority import seniority_of
 
-MAX_AD_CHARS = 20_000
 TOP_SKILLS = 5
 TOP_KEYWORDS = 5
-
-
-def validate_ad_text(text: Any, field: str = "job_ad_text") -> str:
-    if not isinstance(text, str):
-        raise InvalidInput(f"{field} must be a string", field=field)
-    if not text.strip():
-        raise InvalidInput(f"{field} is empty", field=field)
-    if len(text) > MAX_AD_CHARS:
-        raise InvalidInput(f"{field} is longer than {MAX_AD_CHARS} characters", field=field)
-    return text
 
 
 def derive_primitives(profile: dict[str, Any], text: str) -> list[dict[str, Any]]:
