@@ -1,5 +1,5 @@
 """Reducer study: which dimensionality reducer (if any) before K-means best recovers the ISCO-08 major
-groups of the ESCO occupations corpus.  Standalone: it imports nothing from the project's packages.
+groups of the ESCO occupations corpus.  Standalone: it imports nothing from the layer package.
 
     .venv/bin/python benchmarks/reducer_study.py            # full study, writes docs/reducer_study.md
     .venv/bin/python benchmarks/reducer_study.py --no-umap  # quick run without UMAP
@@ -20,13 +20,13 @@ import hashlib
 import itertools
 import json
 import os
-import platform
 import sys
 import time
 import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -37,6 +37,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
+
+from benchmarks.common import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
@@ -194,16 +196,6 @@ def run(variants: list[str], pca_dims: list[int], umap_dims: list[int], umap_nei
 
 
 # ------------------------------------------------------------------------------------------- report
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
-
 
 def versions() -> str:
     from importlib.metadata import PackageNotFoundError, version

@@ -16,10 +16,10 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 
 def client(service: str):
     """A client per service, reused across warm invocations; rebuilt if the endpoint or region changes."""
-    return _client(service, os.environ.get("AWS_ENDPOINT_URL"), _region())
+    return _client(service, os.environ.get("AWS_ENDPOINT_URL"), region())
 
 
-def _region() -> str | None:
+def region() -> str | None:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
 
 

@@ -7,7 +7,6 @@ import base64
 import binascii
 import functools
 import json
-import os
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -212,15 +211,11 @@ class EventsTableName:
         return settings.events_table()
 
 
-def region() -> str | None:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-
-
 class Region:
     """Meta.region: AWS_REGION, as boto3 reads it."""
 
     def __get__(self, instance, owner) -> str | None:
-        return region()
+        return aws.region()
 
 
 @functools.lru_cache(maxsize=4)
@@ -230,4 +225,4 @@ def _connection(region_name: str | None) -> Connection:
 
 def transaction() -> TransactWrite:
     """A PynamoDB write transaction (across tables) on this region's connection."""
-    return TransactWrite(connection=_connection(region()))
+    return TransactWrite(connection=_connection(aws.region()))
