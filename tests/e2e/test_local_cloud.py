@@ -9,8 +9,7 @@ import time
 import boto3
 import requests
 
-from tests.conftest import ROOT
-from tests.e2e.conftest import start_cloud
+from tests.conftest import ROOT, start_cloud
 
 
 def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
