@@ -50,6 +50,10 @@ DEFAULT_K_CAP = 19
 # ... each fitted on a seeded sample of this many records and scored by the silhouette on that sample.
 SELECTION_SAMPLE = 2000
 _ASCENT_ROUNDS = 30
+# The ascent hands over to the exact finish once at most this many units are misplaced, or when a round
+# no longer removes a quarter of them (a round costs about as much as a few hundred shortest paths).
+_FINISH_UNITS = 100
+_ASCENT_PROGRESS = 0.75
 
 
 class ConstraintError(InvalidInput):
@@ -143,8 +147,8 @@ def _ascent(cost_t: np.ndarray, lower: int, upper: int, prices: np.ndarray, roun
             np.add(cost_t[j], prices[j], out=priced[j])
         sizes = np.bincount(priced.argmin(axis=0), minlength=k)
         total = int(np.abs(_excess(sizes, prices, lower, upper)).sum())
-        if total == 0 or (previous is not None and total >= previous):
-            break
+        if total <= _FINISH_UNITS or (previous is not None and total > _ASCENT_PROGRESS * previous):
+            break  # the exact finish moves what is left, one unit per shortest path
         previous = total
     return prices
 
@@ -309,20 +313,32 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
 # ------------------------------------------------------------------------------------------ clustering
 
 
-def _distances(X: np.ndarray, centers: np.ndarray, metric: str, sq_norms: np.ndarray | None = None) -> np.ndarray:
-    """n x k: L1 distances, or squared L2 distances."""
+def _distances(data: _Data, centers: np.ndarray, metric: str) -> np.ndarray:
+    """k x n (centres in rows): L1 distances, or squared L2 distances, of every record to every centre."""
+    k, n = centers.shape[0], data.X.shape[0]
     if metric == "l1":
-        out = np.empty((X.shape[0], centers.shape[0]))
-        for j, center in enumerate(centers):
-            np.abs(X - center).sum(axis=1, out=out[:, j])
+        out = np.zeros((k, n))
+        scratch = np.empty((k, n))
+        for f, column in enumerate(data.Xt):
+            np.subtract(column[None, :], centers[:, f][:, None], out=scratch)
+            np.abs(scratch, out=scratch)
+            out += scratch
         return out
-    sq_norms = np.einsum("ij,ij->i", X, X) if sq_norms is None else sq_norms
-    out = X @ centers.T
+    out = centers @ data.Xt
     out *= -2.0
-    out += sq_norms[:, None]
-    out += np.einsum("ij,ij->i", centers, centers)[None, :]
+    out += data.sq_norms[None, :]
+    out += np.einsum("ij,ij->i", centers, centers)[:, None]
     np.maximum(out, 0.0, out=out)
     return out
+
+
+class _Data:
+    """The records row-wise and feature-wise (the distance loops want contiguous features)."""
+
+    def __init__(self, X: np.ndarray):
+        self.X = X
+        self.Xt = np.ascontiguousarray(X.T)
+        self.sq_norms = np.einsum("ij,ij->i", X, X)
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -350,44 +366,44 @@ def _centers(X, labels, k, metric, weights, unweighted):
     return centers
 
 
-def _plus_plus(X, k, metric, weights, rng, sq_norms):
+def _plus_plus(data: _Data, k, metric, weights, rng):
     """k-means++ seeding (D^2 sampling for L2, D sampling for L1) with 2 + log k greedy trials per centre."""
+    X = data.X
     n = X.shape[0]
     trials = 2 + int(math.log(k))
-    probs = weights / weights.sum()
-    centers = [X[rng.choice(n, p=probs)]]
-    closest = _distances(X, np.array(centers), metric, sq_norms)[:, 0]
+    centers = [X[rng.choice(n, p=weights / weights.sum())]]
+    closest = _distances(data, np.array(centers), metric)[0]
     for _ in range(1, k):
         mass = weights * closest
         total = mass.sum()
         if total <= 0:
             candidates = rng.choice(n, size=trials)
         else:
-            candidates = np.searchsorted(np.cumsum(mass), rng.random(trials) * total)
-            candidates = np.minimum(candidates, n - 1)
-        dist = _distances(X, X[candidates], metric, sq_norms)
-        pot = np.minimum(closest[:, None], dist)
-        best = int((weights @ pot).argmin())
+            candidates = np.minimum(np.searchsorted(np.cumsum(mass), rng.random(trials) * total), n - 1)
+        pot = np.minimum(closest[None, :], _distances(data, X[candidates], metric))
+        best = int((pot @ weights).argmin())
         centers.append(X[candidates[best]])
-        closest = pot[:, best]
+        closest = pot[best]
     return np.array(centers)
 
 
-def _lloyd(X, k, lower, upper, metric, weights, unweighted, max_iter, rng, sq_norms):
-    centers = _plus_plus(X, k, metric, weights, rng, sq_norms)
+def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng):
+    X = data.X
+    centers = _plus_plus(data, k, metric, weights, rng)
     prices = None
     labels = None
     previous = math.inf
     iterations = 0
     for iterations in range(1, max_iter + 1):
-        dist = _distances(X, centers, metric, sq_norms)
-        cost = dist * weights[:, None] if not unweighted else dist
-        new_labels, prices = constrained_assignment(cost, lower, upper, prices)
+        cost = _distances(data, centers, metric)
+        if not unweighted:
+            cost *= weights[None, :]
+        new_labels, prices = constrained_assignment(cost, lower, upper, prices, transposed=True)
         repeated = labels is not None and np.array_equal(new_labels, labels)
         labels = new_labels
         centers = _centers(X, labels, k, metric, weights, unweighted)
         objective = _objective(X, labels, centers, metric, weights)
-        if repeated or previous - objective <= TOLERANCE * abs(previous):
+        if repeated or (math.isfinite(previous) and previous - objective <= TOLERANCE * previous):
             break
         previous = objective
     return labels, centers, _objective(X, labels, centers, metric, weights), iterations
@@ -400,9 +416,9 @@ def _objective(X, labels, centers, metric, weights) -> float:
 
 
 def _pairwise(X: np.ndarray, metric: str) -> np.ndarray:
-    if metric == "l1":
-        return np.stack([np.abs(X - row).sum(axis=1) for row in X])
-    return np.sqrt(_distances(X, X, "l2"))
+    data = _Data(X)
+    distances = _distances(data, X, metric)
+    return distances if metric == "l1" else np.sqrt(distances)
 
 
 def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
@@ -480,11 +496,11 @@ class SizeConstrainedClustering:
         else:
             k = int(self.n_clusters)
         _check_k(k, n, lower, upper, self.min_size, self.max_size)
-        sq_norms = np.einsum("ij,ij->i", X, X) if self.metric == "l2" else None
+        data = _Data(X)
         best = None
         for _ in range(self.n_init):
-            run = _lloyd(X, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
-                         np.random.default_rng(rng.integers(2**63)), sq_norms)
+            run = _lloyd(data, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
+                         np.random.default_rng(rng.integers(2**63)))
             if best is None or run[2] < best[2]:
                 best = run
         self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best
@@ -506,13 +522,13 @@ class SizeConstrainedClustering:
         m = len(sample)
         low, high = _sample_bounds(n, m, self.min_size, self.max_size)
         distances = _pairwise(Xs, self.metric)
-        sq_norms = np.einsum("ij,ij->i", Xs, Xs) if self.metric == "l2" else None
+        data = _Data(Xs)
         scores = {}
         for k in range(k_min, k_max + 1):
             if not (k * low <= m <= k * high):
                 continue
-            labels = _lloyd(Xs, k, low, high, self.metric, ws, unweighted, self.max_iter,
-                            np.random.default_rng(rng.integers(2**63)), sq_norms)[0]
+            labels = _lloyd(data, k, low, high, self.metric, ws, unweighted, self.max_iter,
+                            np.random.default_rng(rng.integers(2**63)))[0]
             scores[k] = silhouette(distances, labels)
         if not scores:
             raise ConstraintError(f"no k in {k_min}..{k_max} is feasible on a sample of {m} records", "k_range")
