@@ -45,7 +45,10 @@ DEFAULT_N_INIT = 3
 DEFAULT_MAX_ITER = 50
 # Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
 TOLERANCE = 1e-6
-# k chosen automatically: at most this many candidates above k_min (the seed tries up to 19 clusters) ...
+# Above this many records, the n_init restarts run on a seeded sample of this size (same bounds as
+# fractions) and the best one's centres start one run on all the records.
+RESTART_SAMPLE = 20000
+# k chosen automatically: candidates k_min..min(k_max, 19) (the seed's range; k_min alone if above) ...
 DEFAULT_K_CAP = 19
 # ... each fitted on a seeded sample of this many records and scored by the silhouette on that sample.
 SELECTION_SAMPLE = 2000
@@ -387,9 +390,9 @@ def _plus_plus(data: _Data, k, metric, weights, rng):
     return np.array(centers)
 
 
-def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng):
+def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None):
     X = data.X
-    centers = _plus_plus(data, k, metric, weights, rng)
+    centers = _plus_plus(data, k, metric, weights, rng) if centers is None else centers
     prices = None
     labels = None
     previous = math.inf
@@ -441,10 +444,11 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
 class SizeConstrainedClustering:
     """Size-constrained K-medians (metric="l1") or K-means (metric="l2"); see the module docstring.
 
-    n_clusters: k, or None to choose k in the feasible range (optionally narrowed by k_range, at most
-    DEFAULT_K_CAP candidates from k_min) by the mean silhouette of a constrained fit on a seeded sample of
+    n_clusters: k, or None to choose k in the feasible range (narrowed by k_range if given, else capped at
+    DEFAULT_K_CAP = 19 as in the seed) by the mean silhouette of a constrained fit on a seeded sample of
     SELECTION_SAMPLE records (same bounds as fractions of n). n_init restarts of k-means++ seeding
-    (default 3), the lowest objective kept. Attributes after fit: labels_, cluster_centers_, n_iter_,
+    (default 3), the lowest objective kept; above RESTART_SAMPLE records the restarts run on a seeded
+    sample and the best one's centres start a single run on all the records. Attributes after fit: labels_, cluster_centers_, n_iter_,
     objective_ (sum of w_i * L1 distance, or of w_i * squared L2 distance, to the own centre),
     n_clusters_, sizes_, and k_scores_ ({k: silhouette}) when k was chosen.
     """
@@ -496,13 +500,23 @@ class SizeConstrainedClustering:
         else:
             k = int(self.n_clusters)
         _check_k(k, n, lower, upper, self.min_size, self.max_size)
-        data = _Data(X)
-        best = None
-        for _ in range(self.n_init):
-            run = _lloyd(data, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
-                         np.random.default_rng(rng.integers(2**63)))
-            if best is None or run[2] < best[2]:
-                best = run
+        if n > RESTART_SAMPLE and self.n_init > 1:
+            # restarts screened on a sample: the best one's centres start the single run on all records
+            sample = rng.choice(n, size=RESTART_SAMPLE, replace=False)
+            low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
+            screen = _Data(X[sample])
+            runs = [_lloyd(screen, k, low, high, self.metric, weights[sample], unweighted, self.max_iter,
+                           np.random.default_rng(rng.integers(2**63))) for _ in range(self.n_init)]
+            start = min(runs, key=lambda run: run[2])[1]
+            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng, start)
+        else:
+            data = _Data(X)
+            best = None
+            for _ in range(self.n_init):
+                run = _lloyd(data, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
+                             np.random.default_rng(rng.integers(2**63)))
+                if best is None or run[2] < best[2]:
+                    best = run
         self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best
         self.n_clusters_ = k
         self.sizes_ = np.bincount(self.labels_, minlength=k)
@@ -516,7 +530,8 @@ class SizeConstrainedClustering:
             if k_min > k_max:
                 raise ConstraintError(f"k_range {tuple(self.k_range)} holds no feasible number of clusters; "
                                       f"feasible: {feasible_k_range(n, self.min_size, self.max_size)}", "k_range")
-        k_max = min(k_max, k_min + DEFAULT_K_CAP - 2) if self.k_range is None else k_max
+        if self.k_range is None:
+            k_max = max(k_min, min(k_max, DEFAULT_K_CAP))
         sample = rng.choice(n, size=SELECTION_SAMPLE, replace=False) if n > SELECTION_SAMPLE else np.arange(n)
         Xs, ws = X[sample], weights[sample]
         m = len(sample)
