@@ -163,8 +163,9 @@ def _member_count(segment_id: str) -> int:
 
 
 def _member_public(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: item.get(k) for k in ("segment_id", "user_id", "confidence_score", "assignment_reason", "added_at",
-                                     "updated_at")}
+    public = {k: item.get(k) for k in ("segment_id", "user_id", "confidence_score", "assignment_reason", "added_at",
+                                       "updated_at")}
+    return {**public, "joined_at": item.get("added_at")}
 
 
 def add_member(segment_id: str, user_id: str, confidence_score: float,
