@@ -305,11 +305,3 @@ class Analytics(BaseModel):
     ab_test: ABTest
     recommendations: list[Recommendation]
     generated_at: datetime
-
-
-class SegmentsHealth(BaseModel):
-    status: Literal["ok", "degraded"]
-    service: Literal["segments"]
-    version: str
-    components: dict[str, dict]
-
