@@ -36,8 +36,9 @@ def content_view(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": item["id"], "content_id": item["content_id"], "segment_id": item["segment_id"],
             "variant_id": item["variant_id"], "is_control": item["is_control"], "view_count": views,
             "engagement_count": engagement, "conversion_count": conversions, "views": views,
-            "engagement": engagement, "conversions": conversions, "engagement_rate": rate(engagement, views),
-            "conversion_rate": rate(min(conversions, views), views),
+            "engagement": engagement, "conversions": conversions,
+            "performance": {"views": views, "engagement": engagement, "conversions": conversions},
+            "engagement_rate": rate(engagement, views), "conversion_rate": rate(min(conversions, views), views),
             "published_at": item.get("published_at") or item["created_at"], "created_at": item["created_at"],
             "updated_at": item["updated_at"]}
 

@@ -150,7 +150,9 @@ class Evaluation(BaseModel):
 class PersonalizedCreate(_Request):
     content_id: Label
     segment_id: UUID
-    variant_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._\-]{1,100}$")]
+    variant_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._\-]{1,100}$")] | None = Field(
+        default=None, description="A/B variant name, unique in the segment; omitted (seed 001's workflow), the "
+                                  "content is its own variant: variant_id is its id.")
     is_control: bool = False
 
 
@@ -166,6 +168,7 @@ class PersonalizedContent(BaseModel):
     views: int = Field(description="Same as view_count (the name performance updates use).")
     engagement: int = Field(description="Same as engagement_count.")
     conversions: int = Field(description="Same as conversion_count.")
+    performance: dict[str, int] = Field(description="Seed 001's performance column: views, engagement, conversions.")
     engagement_rate: float = Field(description="Percent: 100 * engagement / views.")
     conversion_rate: float = Field(description="Percent: 100 * conversions / views.")
     published_at: datetime = Field(description="When the content was published to the segment (its mapping).")
