@@ -18,12 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "layers" / "ml"))
+from segmentation.audiences import catalog as cat
+from segmentation.audiences import catalog_build as build
+from segmentation.platform.integrity import sha256_hex
 
-from segmentation.audiences import catalog as cat  # noqa: E402
-from segmentation.audiences import catalog_build as build  # noqa: E402
-from segmentation.platform.integrity import sha256_hex  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def shared_dir() -> Path:

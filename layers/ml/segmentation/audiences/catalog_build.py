@@ -183,9 +183,10 @@ def acs_variables(tables: dict[str, dict], panel_columns: set[str]) -> tuple[lis
 #    -> demographic;
 # 4. otherwise (attitudes, values, beliefs, feelings, opinions) -> psychographic.
 GSS_CORE_DEMOGRAPHIC = frozenset(
-    "age sex race hispanic ethnic born citizen degree educ padeg madeg spdeg marital divorce widowed childs "
-    "babies preteen teens adults hompop famgen region xnorcsiz srcbelt size res16 reg16 mobile16 wrkstat "
-    "wrkslf occ10 indus10 prestg10 sei10 vetyears dwelown dwelling relig denom zodiac spwrksta sibs".split())
+    "age sex race hispanic ethnic born citizen degree educ padeg madeg spdeg marital divorce widowed "  # noqa: SIM905 - a word list reads best as one string
+    "childs babies preteen teens adults hompop famgen region xnorcsiz srcbelt size res16 reg16 mobile16 "
+    "wrkstat wrkslf occ10 indus10 prestg10 sei10 vetyears dwelown dwelling relig denom zodiac spwrksta "
+    "sibs".split())
 _INCOME = re.compile(r"^(income\d*|rincom\d*|realinc|realrinc|coninc|conrinc|famincr?\d*)$")
 GSS_BEHAVIORAL_SUBJECTS = frozenset((
     "Arrest (R's)", "Computers And Internet", "Contribute Money To", "Demonstrations", "Drinking",
@@ -222,7 +223,7 @@ def gss_type(subjects: Sequence[str], name: str = "", label: str = "") -> str:
     return "psychographic"
 
 
-_VALUE_LABEL = re.compile(r"\[(?P<code>[^\]]+)\]\s*(?P<label>.*?)\s*(?=(?:/\s*\[)|$)", re.S)
+_VALUE_LABEL = re.compile(r"\[(?P<code>[^\]]+)\]\s*(?P<label>.*?)\s*(?=(?:/\s*\[)|$)", re.DOTALL)
 
 
 def parse_value_labels(text: str | None) -> dict[str, str]:
@@ -352,7 +353,7 @@ def build_files(variables: list[dict], embed: Callable[[list[str]], np.ndarray],
         "encoder": encoder_files,
         "dense": {"kind": index_kind, "dim": int(vectors.shape[1]), "texts_embedded": len(texts)},
         "counts": {"variables": len(public), "by_source": by_source, "by_type": by_type,
-                   "lexical_terms": len(lexical.vocabulary), "lexical_postings": int(len(lexical.docs)), **counts},
+                   "lexical_terms": len(lexical.vocabulary), "lexical_postings": len(lexical.docs), **counts},
         "files": {name: sha256_hex(data) for name, data in sorted(files.items())},
     }
     files[cat.MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True).encode()
@@ -381,7 +382,7 @@ def censusdata_variables_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"{CENSUSDATA} is not installed: pip install -c requirements/constraints.txt "
                            f"{CENSUSDATA} (it is in the dev extra)")
-    return Path(list(spec.submodule_search_locations)[0]) / "variables"
+    return Path(next(iter(spec.submodule_search_locations))) / "variables"
 
 
 def read_acs(variables_dir: Path) -> dict[str, dict]:
