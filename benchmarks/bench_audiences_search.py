@@ -45,9 +45,13 @@ def configs():
         "fused: RRF BM25 + dense": SearchConfig(retrievers=("lexical", "dense"),
                                                 weights={"lexical": 1.0, "dense": 1.0}),
         "fused: RRF BM25 + keyword + dense": SearchConfig(weights={"lexical": 1.0, "keyword": 1.0, "dense": 1.0}),
-        "fused: RRF BM25 + keyword + 2 x dense + intent": SearchConfig(
-            weights={"lexical": 1.0, "keyword": 1.0, "dense": 2.0, "intent": 0.5}),
-        "fused: RRF + intent (the default)": DEFAULT,
+        "fused: RRF BM25 + keyword + dense + intent, equal weights": SearchConfig(
+            weights={"lexical": 1.0, "keyword": 1.0, "dense": 1.0, "intent": 0.5}),
+        "fused: RRF BM25 + 2 x keyword + dense + intent": SearchConfig(
+            weights={"lexical": 1.0, "keyword": 2.0, "dense": 1.0, "intent": 0.5}),
+        "fused: RRF BM25 + 2 x keyword + 2 x dense, no intent": SearchConfig(
+            weights={"lexical": 1.0, "keyword": 2.0, "dense": 2.0}),
+        "fused: RRF BM25 + 2 x keyword + 2 x dense + intent (the default)": DEFAULT,
     }
 
 
@@ -81,52 +85,56 @@ def quality() -> list[tuple[str, str, str]]:
     return rows
 
 
+def _stats(values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 95):.1f} ms"
+
+
 def latency() -> list[tuple[str, str, str]]:
+    """Wall time, and the process's CPU time per call (on this shared machine other jobs take cores: the CPU
+    time is what the search costs when it has a core to itself)."""
     from segmentation.audiences.search import search
 
     queries = [q["query"] for q in load_queries()]
     for query in queries[:5]:
         search(query, k=20)  # warm: encoder, indexes, caches
-    samples = {"unfiltered": [], "filtered (type=psychographic, record_set=panel)": []}
-    for _ in range(3):
-        for query in queries:
-            started = time.perf_counter()
-            search(query, k=20)
-            samples["unfiltered"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            search(query, k=20, type="psychographic", record_set="panel")
-            samples["filtered (type=psychographic, record_set=panel)"].append(time.perf_counter() - started)
+    filters = {"unfiltered": {}, "filtered (type=psychographic, record_set=panel)":
+               {"type": "psychographic", "record_set": "panel"}}
     rows = []
-    for name, values in samples.items():
-        ms = [v * 1000 for v in values]
-        rows.append((f"search() warm, k=20, query embedding included, {name}",
-                     f"p50 {statistics.median(ms):.1f} ms, p95 {percentile(ms, 95):.1f} ms (n={len(ms)})",
-                     "p50 <= 15 ms, p95 <= 40 ms"))
+    for name, arguments in filters.items():
+        wall, cpu = [], []
+        for _ in range(3):
+            for query in queries:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                search(query, k=20, **arguments)
+                wall.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - started_cpu)
+        rows.append((f"search() warm, k=20, query embedding included, {name} (n={len(wall)})",
+                     f"wall {_stats(wall)}; CPU {_stats(cpu)}", "p50 <= 15 ms, p95 <= 40 ms"))
     return rows
 
 
 COLD = """
-import json, resource, time
-started = time.perf_counter()
+import json, time
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+import numpy, faiss, onnxruntime, tokenizers, pydantic
+libraries = rss()
+started, started_cpu = time.perf_counter(), time.process_time()
 from segmentation.audiences.catalog import load_catalog
 catalog = load_catalog()
 loaded = time.perf_counter()
 catalog.lexical
 lexical = time.perf_counter()
 dense = catalog.dense_checked
-ready = time.perf_counter()
+ready, ready_cpu = time.perf_counter(), time.process_time()
 from segmentation.audiences.search import search
 search("environmentally conscious millennials", k=20)
 first = time.perf_counter()
 print(json.dumps({"variables_s": loaded - started, "lexical_s": lexical - loaded, "dense_and_encoder_s": ready - lexical,
-                  "total_s": ready - started, "first_search_s": first - ready, "n": len(catalog),
-                  "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
-"""
-
-BASELINE = """
-import json, resource
-import numpy, faiss, onnxruntime, tokenizers, pydantic
-print(json.dumps({"max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "total_s": ready - started, "total_cpu_s": ready_cpu - started_cpu, "first_search_s": first - ready,
+                  "n": len(catalog), "libraries_mib": libraries, "loaded_mib": rss()}))
 """
 
 
@@ -135,18 +143,17 @@ def cold_load() -> list[tuple[str, str, str]]:
 
     runs = [json.loads(subprocess.run([python(), "-c", COLD], cwd=ROOT, check=True, capture_output=True,
                                       text=True).stdout) for _ in range(3)]
-    base = json.loads(subprocess.run([python(), "-c", BASELINE], cwd=ROOT, check=True, capture_output=True,
-                                     text=True).stdout)
     best = min(runs, key=lambda r: r["total_s"])
     size = sum(f.stat().st_size for f in default_catalog_dir().iterdir() if f.is_file()) / 1e6
     return [
         ("cold load from local disk (the layer case), best of 3",
-         (f"{best['total_s']:.2f} s: variables {best['variables_s']:.2f} s, lexical {best['lexical_s']:.2f} s, "
-          f"FAISS + encoder {best['dense_and_encoder_s']:.2f} s; first search {best['first_search_s'] * 1000:.0f} ms"),
+         (f"wall {best['total_s']:.2f} s (variables {best['variables_s']:.2f} s, lexical {best['lexical_s']:.2f} s, "
+          f"FAISS + encoder {best['dense_and_encoder_s']:.2f} s), CPU {best['total_cpu_s']:.2f} s; "
+          f"first search {best['first_search_s'] * 1000:.0f} ms"),
          "<= 1.5 s"),
         ("catalog folder on disk", f"{size:.1f} MB ({best['n']} variables)", "-"),
-        ("memory: process max RSS after loading and one search",
-         f"{best['max_rss_mib']:.0f} MiB; the libraries alone (numpy, faiss, onnxruntime) {base['max_rss_mib']:.0f} MiB",
+        ("memory (RSS) of the loaded catalog, indexes and encoder",
+         f"{best['loaded_mib'] - best['libraries_mib']:.0f} MiB over the libraries' {best['libraries_mib']:.0f} MiB",
          "seed: ~300 MB for the index"),
     ]
 

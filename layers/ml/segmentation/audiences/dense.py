@@ -22,6 +22,11 @@ from segmentation.platform.errors import DependencyUnavailable
 
 ENCODER_QUANTIZED = True  # the int8 graph: catalog vectors and queries are embedded by the same one
 
+# One query is one short text and one scan: a single thread is faster than two that spin-wait for a
+# core (measured: docs/audiences.md), and a 1024 MB Lambda has less than one vCPU anyway.
+QUERY_THREADS = int(os.environ.get("SEARCH_THREADS", "1") or "1")
+faiss.omp_set_num_threads(QUERY_THREADS)
+
 
 def encoder_model_file() -> str:
     from segmentation.text.encoder import MODEL_FP32, MODEL_INT8
@@ -41,8 +46,7 @@ def query_encoder():
     with _encoder_lock:
         if _encoder is None:
             try:
-                _encoder = OnnxEncoder(default_encoder_dir(), quantized=ENCODER_QUANTIZED,
-                                       threads=int(os.environ.get("ENCODER_THREADS", "0")) or None)
+                _encoder = OnnxEncoder(default_encoder_dir(), quantized=ENCODER_QUANTIZED, threads=QUERY_THREADS)
             except EncoderError as error:
                 raise DependencyUnavailable(f"sentence encoder unavailable: {error}") from None
         return _encoder

@@ -12,6 +12,7 @@ Retrievers, each returning its best CANDIDATES catalog rows (after the filters):
 Fusion (chosen by measurement, docs/audiences.md): weighted reciprocal rank fusion
     score = sum_r w_r / (60 + rank_r)  over lexical, keyword and dense,
           + w_intent * share(type of the variable) / (60 + 1)
+with w = 1 (lexical), 2 (keyword), 2 (dense), 0.5 (intent).
 `matched` reports each retriever's own score for the variable (BM25, BM25 of the expansion, cosine, the
 intent share), null where that retriever did not return it.
 """
@@ -37,7 +38,7 @@ class SearchConfig:
     retrievers: tuple[str, ...] = ("lexical", "keyword", "dense")
     lexical_weighting: str = "bm25"
     rule: str = "rrf"  # rrf | weighted
-    weights: dict[str, float] = field(default_factory=lambda: {"lexical": 1.0, "keyword": 1.0, "dense": 1.0,
+    weights: dict[str, float] = field(default_factory=lambda: {"lexical": 1.0, "keyword": 2.0, "dense": 2.0,
                                                                "intent": 0.5})
     candidates: int = CANDIDATES
 
