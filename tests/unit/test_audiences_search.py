@@ -193,3 +193,39 @@ def test_missing_catalog_is_a_503_naming_the_file(tmp_path, monkeypatch):
         search.search("income")
     assert raised.value.status_code == 503 and str(tmp_path / "manifest.json") in str(raised.value)
     clear_cache()
+
+
+# ---------------------------------------------------------------- the CLI
+def test_cli_reads_json_lines_and_writes_one_result_line_per_query(catalog_dir):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    lines = "\n".join([json.dumps({"id": "a", "query": "car-free households"}), "not json",
+                       json.dumps({"id": "b", "query": "  "}), json.dumps({"id": 7, "query": "watching television"})])
+    done = subprocess.run([sys.executable, "scripts/search_variables.py", "--k", "3"], input=lines, cwd=ROOT,
+                          env={**os.environ, "CATALOG_DIR": str(catalog_dir)}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 1, done.stderr  # two bad lines, reported and skipped
+    assert "line 2: not JSON" in done.stderr and "line 3: q must be a non-empty search text" in done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["a", 7]
+    assert answers[0]["results"][0]["code"] == "B08201_002E"
+    assert set(answers[0]["results"][0]) == {"code", "description", "type", "score"}
+    assert len(answers[1]["results"]) == 3 and answers[1]["results"][0]["code"] == "gss.tvhours"
+
+
+def test_cli_exits_3_when_the_catalog_is_missing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "scripts/search_variables.py"], input='{"id": 1, "query": "income"}\n',
+                          cwd=ROOT, env={**os.environ, "CATALOG_DIR": str(tmp_path)}, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 3 and "manifest.json is missing" in done.stderr
