@@ -44,7 +44,7 @@ METRICS = ("l1", "l2")
 DEFAULT_N_INIT = 3
 DEFAULT_MAX_ITER = 50
 # Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
-TOLERANCE = 1e-6
+TOLERANCE = 1e-4
 # Above this many records, the n_init restarts run on a seeded sample of this size (same bounds as
 # fractions) and the best one's centres start one run on all the records.
 RESTART_SAMPLE = 20000
@@ -56,6 +56,9 @@ _ASCENT_ROUNDS = 30
 # The ascent hands over to the exact finish once at most this many units are misplaced, or when a round
 # no longer removes a quarter of them (a round costs about as much as a few hundred shortest paths).
 _FINISH_UNITS = 100
+# Above this many records, an assignment with more than _FINISH_UNITS misplaced first takes its prices
+# from a random quarter of the records (recursively).
+_MULTILEVEL = 8000
 _ASCENT_PROGRESS = 0.75
 
 
@@ -173,15 +176,20 @@ class _Moves:
     (skipping points that have left since) plus the points that joined since, rebuilt when either runs
     out, so that one move costs O(k * depth) instead of O(k * cluster size)."""
 
-    def __init__(self, cost_t: np.ndarray, labels: np.ndarray, depth: int = 32):
+    def __init__(self, cost_t: np.ndarray, labels: np.ndarray, depth: int = 128):
         self.cost_t, self.labels, self.depth = cost_t, labels, depth
         k = cost_t.shape[0]
         self.weight = np.empty((k, k))
         self.point = np.empty((k, k), dtype=np.int64)
         self.candidates: list[np.ndarray] = [np.empty((k, 0), dtype=np.int64)] * k
         self.joined: list[list[int]] = [[] for _ in range(k)]
-        for a in range(k):
+        self.built = np.zeros(k, dtype=bool)  # built on first use: a short search touches few clusters
+
+    def row(self, a: int) -> np.ndarray:
+        if not self.built[a]:
             self._rebuild(a)
+            self.built[a] = True
+        return self.weight[a]
 
     def _rebuild(self, a: int) -> None:
         k = self.cost_t.shape[0]
@@ -232,7 +240,8 @@ class _Moves:
 
     def refresh(self, clusters) -> None:
         for a in clusters:
-            self._refresh(a)
+            if self.built[a]:
+                self._refresh(a)
 
 
 def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
@@ -248,9 +257,22 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
     if not (k * lower <= n <= k * upper):
         raise ConstraintError(f"{k} clusters of {lower}-{upper} records cannot hold {n} records", "n_clusters")
     prices = np.zeros(k) if prices is None else np.array(prices, dtype=float)
-    prices = _ascent(cost_t, lower, upper, prices, _ASCENT_ROUNDS)
     labels = (cost_t + prices[:, None]).argmin(axis=0)
     sizes = np.bincount(labels, minlength=k)
+    if np.abs(_excess(sizes, prices, lower, upper)).sum() > _FINISH_UNITS:
+        if n > _MULTILEVEL:
+            # many records misplaced: first solve a random quarter (bounds scaled, rounded outwards so they
+            # stay feasible); prices are per record, so its optimal prices nearly fit all the records
+            m = n // 4
+            part = np.sort(np.random.default_rng(n).choice(n, size=m, replace=False))
+            prices = constrained_assignment(cost_t[:, part], lower * m // n, -(-upper * m // n), prices,
+                                            transposed=True)[1]
+            labels = (cost_t + prices[:, None]).argmin(axis=0)
+            sizes = np.bincount(labels, minlength=k)
+        if np.abs(_excess(sizes, prices, lower, upper)).sum() > _FINISH_UNITS:
+            prices = _ascent(cost_t, lower, upper, prices, _ASCENT_ROUNDS)
+            labels = (cost_t + prices[:, None]).argmin(axis=0)
+            sizes = np.bincount(labels, minlength=k)
     price_t = 0.0
     flows = _flows(sizes, prices, price_t, lower, upper)
     excess = np.append(sizes - lower - flows, flows.sum() - (n - k * lower))
@@ -262,16 +284,12 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
     span = upper - lower
     while excess.any():
         potential = np.append(prices, price_t)
-        reduced = np.full((k + 1, k + 1), np.inf)
-        reduced[:k, :k] = table.weight + prices[None, :] - prices[:, None]
-        reduced[:k, sink] = np.where(flows < span, price_t - prices, np.inf)
-        reduced[sink, :k] = np.where(flows > 0, prices - price_t, np.inf)
-        np.maximum(reduced, 0.0, out=reduced)  # non-negative in exact arithmetic; clip rounding
         dist = np.where(excess > 0, 0.0, np.inf)
         parent = np.full(k + 1, -1)
         done = np.zeros(k + 1, dtype=bool)
+        reduced = np.empty(k + 1)
         target = -1
-        while True:
+        while True:  # Dijkstra from every node with excess on reduced costs
             open_dist = np.where(done, np.inf, dist)
             u = int(open_dist.argmin())
             if not math.isfinite(open_dist[u]):
@@ -280,8 +298,15 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
             if excess[u] < 0:
                 target = u
                 break
-            better = ~done & (dist[u] + reduced[u] < dist)
-            dist[better] = dist[u] + reduced[u][better]
+            if u < sink:
+                reduced[:k] = table.row(u) + prices - prices[u]
+                reduced[sink] = price_t - prices[u] if flows[u] < span else np.inf
+            else:
+                reduced[:k] = np.where(flows > 0, prices - price_t, np.inf)
+                reduced[sink] = np.inf
+            np.maximum(reduced, 0.0, out=reduced)  # non-negative in exact arithmetic; clip rounding
+            better = ~done & (dist[u] + reduced < dist)
+            dist[better] = dist[u] + reduced[better]
             parent[better] = u
         if target < 0:
             raise RuntimeError("no augmenting path although the size bounds are feasible")
@@ -390,10 +415,10 @@ def _plus_plus(data: _Data, k, metric, weights, rng):
     return np.array(centers)
 
 
-def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None):
+def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None, prices=None):
+    """One run: (labels, centres, objective, iterations, prices)."""
     X = data.X
     centers = _plus_plus(data, k, metric, weights, rng) if centers is None else centers
-    prices = None
     labels = None
     previous = math.inf
     iterations = 0
@@ -409,7 +434,7 @@ def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, 
         if repeated or (math.isfinite(previous) and previous - objective <= TOLERANCE * previous):
             break
         previous = objective
-    return labels, centers, _objective(X, labels, centers, metric, weights), iterations
+    return labels, centers, _objective(X, labels, centers, metric, weights), iterations, prices
 
 
 def _objective(X, labels, centers, metric, weights) -> float:
@@ -507,8 +532,9 @@ class SizeConstrainedClustering:
             screen = _Data(X[sample])
             runs = [_lloyd(screen, k, low, high, self.metric, weights[sample], unweighted, self.max_iter,
                            np.random.default_rng(rng.integers(2**63))) for _ in range(self.n_init)]
-            start = min(runs, key=lambda run: run[2])[1]
-            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng, start)
+            start = min(runs, key=lambda run: run[2])
+            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng,
+                          start[1], start[4])
         else:
             data = _Data(X)
             best = None
@@ -517,7 +543,7 @@ class SizeConstrainedClustering:
                              np.random.default_rng(rng.integers(2**63)))
                 if best is None or run[2] < best[2]:
                     best = run
-        self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best
+        self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best[:4]
         self.n_clusters_ = k
         self.sizes_ = np.bincount(self.labels_, minlength=k)
         return self
