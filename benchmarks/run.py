@@ -9,7 +9,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_clustering, bench_foundation, bench_jobs, bench_learning, bench_segments, bench_text
+from benchmarks import (
+    bench_clustering,
+    bench_foundation,
+    bench_jobs,
+    bench_learning,
+    bench_segments,
+    bench_text,
+)
 from benchmarks.common import print_table, record
 
 SUITES = {"clustering": bench_clustering.run, "foundation": bench_foundation.run, "jobs": bench_jobs.run, "learning": bench_learning.run,

@@ -9,9 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment, linprog
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-
 from segmentation.clustering.constrained import (
     ConstraintError,
     SizeConstrainedClustering,
@@ -23,6 +20,8 @@ from segmentation.clustering.constrained import (
 )
 from segmentation.clustering.features import encode_mixed
 from segmentation.platform.errors import InvalidInput
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
 
 def lp_optimum(cost, lower, upper):
@@ -38,7 +37,7 @@ def lp_optimum(cost, lower, upper):
 
 def hungarian_optimum(cost, lower, upper):
     """Each cluster as U slots, the first L of them mandatory (a large bonus forces them filled)."""
-    n, k = cost.shape
+    _, k = cost.shape
     big = 1e6 * (1 + np.abs(cost).max())
     slots = np.repeat(cost, upper, axis=1)
     mandatory = np.tile(np.arange(upper) < lower, k)
@@ -50,7 +49,7 @@ def hungarian_optimum(cost, lower, upper):
 def negative_cycle(cost, labels, lower, upper):
     """Bellman-Ford on the residual graph contracted to the clusters and the sink: True if the
     assignment can be improved (a negative cycle exists)."""
-    n, k = cost.shape
+    _, k = cost.shape
     sizes = np.bincount(labels, minlength=k)
     edges = []
     for a in range(k):
