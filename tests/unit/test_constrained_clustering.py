@@ -237,7 +237,8 @@ def test_bounds_and_the_feasible_range():
     ({"max_size": 1.5}, "max_size"), ({"min_size": float("nan")}, "min_size"), ({"n_clusters": 1}, "n_clusters"),
     ({"n_clusters": 0}, "n_clusters"), ({"n_clusters": 2.5}, "n_clusters"), ({"metric": "cosine"}, "metric"),
     ({"n_init": 0}, "n_init"), ({"max_iter": 0}, "max_iter"), ({"k_range": (1, 5)}, "k_range"),
-    ({"k_range": (6, 5)}, "k_range"), ({"min_size": "5%"}, "min_size"),
+    ({"k_range": (6, 5)}, "k_range"), ({"min_size": "5%"}, "min_size"), ({"n_clusters": 101}, "n_clusters"),
+    ({"k_range": (2, 101)}, "k_range"),
 ])
 def test_bad_parameters_are_refused_naming_them(kwargs, field):
     with pytest.raises(InvalidInput) as error:
@@ -295,3 +296,14 @@ def test_mixed_records_encode_to_scaled_numbers_and_one_hot():
     with pytest.raises(InvalidInput) as error:
         encode_mixed([{"age": math.nan}], numeric=["age"])
     assert error.value.field == "age"
+
+
+def test_large_inputs_search_on_a_sample_then_fit_all_records():
+    rng = np.random.default_rng(8)
+    X = np.vstack([rng.normal(loc, 1.0, size=(size, 4)) for loc, size in [(0, 1800), (5, 900), (10, 300)]])
+    weights = rng.random(len(X)) + 0.5
+    model = SizeConstrainedClustering(12, min_size=0.05, max_size=0.10, metric="l2").fit(X, weights)
+    assert model.sizes_.min() >= 150 and model.sizes_.max() <= 300
+    assert np.array_equal(model.labels_, SizeConstrainedClustering(12, metric="l2").fit(X, weights).labels_)
+    many = SizeConstrainedClustering(100, min_size=1, max_size=2, metric="l1", n_init=2).fit(X[:150])
+    assert many.sizes_.min() >= 1 and many.sizes_.max() <= 2

@@ -42,6 +42,8 @@ import numpy as np
 from segmentation.platform.errors import InvalidInput
 
 METRICS = ("l1", "l2")
+# The assignment works on k cluster prices, with O(k) passes over the records per round: made for k << n.
+MAX_CLUSTERS = 100
 DEFAULT_N_INIT = 20
 DEFAULT_MAX_ITER = 50
 # Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
@@ -104,12 +106,15 @@ def resolve_bounds(n: int, min_size, max_size) -> tuple[int, int]:
 
 
 def feasible_k_range(n: int, min_size, max_size) -> tuple[int, int]:
-    """(k_min, k_max): the numbers of clusters k >= 2 for which k * L <= n <= k * U, with (L, U) from
-    `resolve_bounds`. Raises ConstraintError when no k >= 2 is feasible."""
+    """(k_min, k_max): the numbers of clusters 2 <= k <= MAX_CLUSTERS for which k * L <= n <= k * U, with
+    (L, U) from `resolve_bounds`. Raises ConstraintError when no such k is feasible."""
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise InvalidInput(f"n must be a positive number of records, got {n!r}", "n")
     lower, upper = resolve_bounds(int(n), min_size, max_size)
-    k_min, k_max = max(2, -(-n // upper)), n // lower
+    k_min, k_max = max(2, -(-n // upper)), min(n // lower, MAX_CLUSTERS)
+    if k_min > MAX_CLUSTERS:
+        raise ConstraintError(f"{n} records at most {upper} per cluster (max_size={max_size!r}) need {k_min} "
+                              f"clusters, more than the {MAX_CLUSTERS} supported", "max_size")
     if k_min > k_max:
         raise ConstraintError(f"no number of clusters (k >= 2) fits {n} records at {lower}-{upper} records per "
                               f"cluster (min_size={min_size!r}, max_size={max_size!r})", "min_size")
@@ -544,6 +549,10 @@ class SizeConstrainedClustering:
 
         if self.n_clusters is not None:
             positive_int(self.n_clusters, "n_clusters", 2)
+            if self.n_clusters > MAX_CLUSTERS:
+                raise InvalidInput(f"n_clusters must be at most {MAX_CLUSTERS} (the assignment works on k "
+                                   f"cluster prices and is made for k much smaller than n), got "
+                                   f"{self.n_clusters}", "n_clusters")
         if self.metric not in METRICS:
             raise InvalidInput(f"metric must be one of {', '.join(METRICS)}, got {self.metric!r}", "metric")
         positive_int(self.n_init, "n_init", 1)
@@ -553,9 +562,9 @@ class SizeConstrainedClustering:
         if self.k_range is not None and (
                 not isinstance(self.k_range, (tuple, list)) or len(self.k_range) != 2
                 or any(isinstance(v, bool) or not isinstance(v, Integral) for v in self.k_range)
-                or not 2 <= self.k_range[0] <= self.k_range[1]):
-            raise InvalidInput(f"k_range must be (low, high) integers with 2 <= low <= high, got {self.k_range!r}",
-                               "k_range")
+                or not 2 <= self.k_range[0] <= self.k_range[1] <= MAX_CLUSTERS):
+            raise InvalidInput(f"k_range must be (low, high) integers with 2 <= low <= high <= {MAX_CLUSTERS}, "
+                               f"got {self.k_range!r}", "k_range")
         for field in ("min_size", "max_size"):
             _bound_fraction(getattr(self, field), field)
 
@@ -572,10 +581,10 @@ class SizeConstrainedClustering:
             k = int(self.n_clusters)
         _check_k(k, n, lower, upper, self.min_size, self.max_size)
         args = (k, self.metric, self.max_iter, self.n_init, rng)
-        if n > RESTART_SAMPLE and self.n_init > 1:
+        low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
+        if n > RESTART_SAMPLE and self.n_init > 1 and k * low <= RESTART_SAMPLE <= k * high:
             # the search runs on a sample; its best centres and prices start one run on all the records
             sample = rng.choice(n, size=RESTART_SAMPLE, replace=False)
-            low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
             start = _search(_Data(X[sample]), low, high, weights[sample], unweighted, *args)
             best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng,
                           start[1], start[4])
