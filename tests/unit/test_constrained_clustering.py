@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment, linprog
 from segmentation.clustering.constrained import (
     ConstraintError,
@@ -122,6 +123,28 @@ def test_assignment_is_optimal_at_scale_and_warm_starts():
     cold, _ = constrained_assignment(moved, lower, upper)
     assert moved[np.arange(len(X)), warm].sum() == pytest.approx(moved[np.arange(len(X)), cold].sum(), rel=1e-12)
     assert not negative_cycle(moved, warm, lower, upper)
+
+
+def test_assignment_is_exact_when_solved_from_a_sample_first():
+    """Many records misplaced at the start (one cluster cheapest for most): the prices come from a random
+    quarter first; the result is still the LP optimum, ties included (costs rounded to 0.1)."""
+    rng = np.random.default_rng(12)
+    n, k = 9000, 5
+    X = rng.normal(size=(n, 3))
+    centres = rng.normal(size=(k, 3)) * 0.2 + np.array([1.5, 0, 0])
+    cost = np.round(np.abs(X[:, None] - centres[None]).sum(axis=2) + np.arange(k) * 0.3, 1)
+    lower, upper = resolve_bounds(n, 0.15, 0.25)
+    assert np.abs(np.bincount(cost.argmin(axis=1), minlength=k) - np.clip(
+        np.bincount(cost.argmin(axis=1), minlength=k), lower, upper)).sum() > n // 500
+    a_eq = sparse.kron(sparse.eye(n), np.ones((1, k)), format="csr")
+    per_cluster = sparse.kron(np.ones((1, n)), sparse.eye(k), format="csr")
+    reference = linprog(cost.ravel(), A_ub=sparse.vstack([per_cluster, -per_cluster]),
+                        b_ub=np.r_[np.full(k, upper), np.full(k, -lower)], A_eq=a_eq, b_eq=np.ones(n),
+                        bounds=(0, 1), method="highs")
+    labels, _ = constrained_assignment(cost, lower, upper)
+    sizes = np.bincount(labels, minlength=k)
+    assert sizes.min() >= lower and sizes.max() <= upper
+    assert cost[np.arange(n), labels].sum() == pytest.approx(reference.fun, rel=1e-12)
 
 
 def test_negative_cycle_check_can_fail():
