@@ -48,16 +48,16 @@ DEFAULT_N_INIT = 20
 DEFAULT_MAX_ITER = 50
 # Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
 TOLERANCE = 1e-4
-# Above this many records, the n_init restarts run on a seeded sample of this size (same bounds as
-# fractions) and the best one's centres start one run on all the records.
+# Above this many records, the n_init runs of the search (_search) use a seeded sample of this size (same
+# bounds as fractions) and the best centres and prices start one run on all the records.
 RESTART_SAMPLE = 2000
 # k chosen automatically: candidates k_min..min(k_max, 19) (the seed's range; k_min alone if above) ...
 DEFAULT_K_CAP = 19
 # ... each fitted on a seeded sample of this many records and scored by the silhouette on that sample.
 SELECTION_SAMPLE = 2000
 _ASCENT_ROUNDS = 30
+# Squared L2 distances through a BLAS product from this many records on (see _distances).
 _BLAS_FROM = 20000
-_SEED_TRIALS = 0  # k-means++ candidates per centre; 0: 2 + log k as scikit-learn
 # The ascent hands over to the exact finish once at most n / _FINISH_SHARE (at least 4) units are
 # misplaced, or when a round no longer removes a quarter of them (a round over n records costs about as
 # much as n / 500 shortest paths).
@@ -422,7 +422,7 @@ def _plus_plus(data: _Data, k, metric, weights, rng):
     """k-means++ seeding (D^2 sampling for L2, D sampling for L1) with 2 + log k greedy trials per centre."""
     X = data.X
     n = X.shape[0]
-    trials = _SEED_TRIALS or 2 + int(math.log(k))
+    trials = 2 + int(math.log(k))
     centers = [X[rng.choice(n, p=weights / weights.sum())]]
     closest = _distances(data, np.array(centers), metric)[0]
     for _ in range(1, k):
