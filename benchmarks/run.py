@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import print_table, record  # noqa: E402
+from benchmarks.common import print_table, record
 
 # Suite name -> the module in benchmarks/ whose run() returns its rows. One line per suite.
 SUITES = {
