@@ -77,7 +77,7 @@ def desired_salary(row: dict[str, str]) -> int | None:
     pay = present(row.get("ConvertedCompYearly"))
     if pay is None or float(pay) > MAX_PAY:
         return None
-    return int(round(float(pay) * RAISE / 1000.0)) * 1000
+    return round(float(pay) * RAISE / 1000.0) * 1000
 
 
 def years(row: dict[str, str]) -> float | None:

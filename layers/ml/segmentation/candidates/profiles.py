@@ -103,7 +103,7 @@ def seniority(median_years: float | None) -> str:
 def _band(salary_quartiles) -> str | None:
     if salary_quartiles is None:
         return None
-    low, high = (int(round(q / 10_000.0)) * 10 for q in salary_quartiles)
+    low, high = (int(np.rint(q / 10_000.0)) * 10 for q in salary_quartiles)
     return f"{low}-{max(high, low + 10)}k" if high != low else f"~{low}k"
 
 

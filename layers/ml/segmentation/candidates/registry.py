@@ -4,7 +4,6 @@ naming the promoted version and its predecessor, on S3 (the deployed stack) or i
 (segmentation/text/registry.py); only the artifact format differs."""
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from segmentation.platform.errors import DependencyUnavailable, NotFound
 from segmentation.platform.storage import ArtifactStore
 from segmentation.text.registry import ModelRegistry, PromotionRefused
 
-__all__ = ["CandidateRegistry", "LocalStore", "LatestCandidateModel", "PromotionRefused"]
+__all__ = ["CandidateRegistry", "LatestCandidateModel", "LocalStore", "PromotionRefused"]
 
 
 def models_prefix() -> str:
@@ -94,26 +93,22 @@ class CandidateRegistry(ModelRegistry):
 
 
 class LatestCandidateModel:
-    """The promoted model for a warm Lambda: re-checked against latest.json at most every `max_age` s."""
+    """The promoted model for a warm Lambda: latest.json is read on every call (one small GET), the model
+    files only when the promoted version (or the bucket) changes."""
 
-    def __init__(self, max_age: float = 30.0):
-        self.max_age = max_age
+    def __init__(self):
         self.model: CandidateModel | None = None
-        self.checked_at = 0.0
+        self.where: tuple[str, str] | None = None
 
     def get(self, registry: CandidateRegistry | None = None) -> CandidateModel:
-        now = time.monotonic()
-        if self.model is not None and now - self.checked_at < self.max_age:
-            return self.model
         registry = registry or CandidateRegistry(ArtifactStore(settings.artifacts_bucket()))
         version = registry.latest()["version"]
-        if self.model is None or self.model.version != version:
+        where = (registry.store.bucket, version)
+        if self.model is None or self.where != where:
             try:
                 self.model = registry.load(version)
             except ModelArtifactError as error:
+                self.model, self.where = None, None
                 raise DependencyUnavailable(str(error)) from error
-        self.checked_at = now
+            self.where = where
         return self.model
-
-    def clear(self) -> None:
-        self.model, self.checked_at = None, 0.0

@@ -13,14 +13,22 @@ has the measurement behind the threshold).
 
 import json
 import platform
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 
-from segmentation.candidates.features import CATEGORICAL, MISSING_CATEGORY, NUMERIC, Preprocessing, category, skill_set
+from segmentation.candidates.features import (
+    CATEGORICAL,
+    MISSING_CATEGORY,
+    NUMERIC,
+    Preprocessing,
+    category,
+    skill_set,
+)
+from segmentation.candidates.gates import QualityGates
 from segmentation.candidates.matching import first_ids, match_ids
 from segmentation.candidates.model import CandidateModel, calibrate_distances, segment_counts
 from segmentation.candidates.profiles import build_profiles, skill_display
@@ -37,21 +45,6 @@ _NO_CATEGORY = "\x00none"  # a one-hot column that nothing matches, for a field 
 
 class TrainingDataError(InvalidInput):
     """The candidates cannot train the model asked for (too few, too alike); latest stays as it was."""
-
-
-@dataclass
-class QualityGates:
-    silhouette_min: float = 0.02
-    min_segment_fraction: float = 0.01
-
-    def check(self, metrics: dict[str, Any]) -> dict[str, Any]:
-        failures = []
-        if metrics["silhouette"] < self.silhouette_min:
-            failures.append(f"silhouette {metrics['silhouette']:.3f} < {self.silhouette_min}")
-        smallest = min(metrics["sizes"].values()) / metrics["candidates"]
-        if smallest < self.min_segment_fraction:
-            failures.append(f"smallest segment {smallest:.3%} of the pool < {self.min_segment_fraction:.1%}")
-        return {"passed": not failures, "failures": failures, **asdict(self)}
 
 
 @dataclass
@@ -230,7 +223,7 @@ def train(records: list[dict[str, Any]], params: TrainingParams | None = None,
     sizes = segment_counts([segment_ids[label] for label in labels])
     metrics = {"candidates": len(records), "distinct_profiles": distinct, "k": k, "k_scores": k_scores,
                "inertia": round(float(estimator.inertia_), 4), "silhouette": round(silhouette, 4),
-               "silhouette_sample": int(len(sample)), "sizes": sizes, "iterations": int(estimator.n_iter_),
+               "silhouette_sample": len(sample), "sizes": sizes, "iterations": int(estimator.n_iter_),
                "features": preprocessing.width}
     metrics["gates"] = params.gates.check(metrics)
     created_at = datetime.now(UTC)
