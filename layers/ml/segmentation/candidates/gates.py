@@ -1,4 +1,4 @@
-"""Quality gates a candidate model must pass to become `latest` (defaults; GATE_* settings override them
+"""Quality gates a candidate model must pass to become `latest` (defaults; CANDIDATE_GATE_* settings override them
 in the training state machine)."""
 
 from dataclasses import asdict, dataclass

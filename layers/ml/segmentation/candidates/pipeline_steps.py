@@ -129,13 +129,13 @@ def gates():
 
     defaults = QualityGates()
     return QualityGates(
-        silhouette_min=float(settings.optional("GATE_SILHOUETTE_MIN", str(defaults.silhouette_min))),
-        min_segment_fraction=float(settings.optional("GATE_MIN_SEGMENT_FRACTION", str(defaults.min_segment_fraction))))
+        silhouette_min=float(settings.optional("CANDIDATE_GATE_SILHOUETTE_MIN", str(defaults.silhouette_min))),
+        min_segment_fraction=float(settings.optional("CANDIDATE_GATE_MIN_SEGMENT_FRACTION", str(defaults.min_segment_fraction))))
 
 
 def evaluate(run_id: str, version: str, snapshot_result: dict[str, Any]) -> dict[str, Any]:
     """Load the published version as serving will (NumPy), check it reproduces the fit's segment sizes on
-    the snapshot, and apply the quality gates (GATE_* settings); the result goes into its manifest."""
+    the snapshot, and apply the quality gates (CANDIDATE_GATE_* settings); the result goes into its manifest."""
     registry = _registry()
     model = registry.load(version)
     rows = _snapshot_rows(snapshot_result["shards"])

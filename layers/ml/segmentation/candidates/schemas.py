@@ -102,6 +102,8 @@ class Candidate(BaseModel):
     segment_explanation: list[Explanation] | None = None
     model_version: str | None
     assigned_at: datetime | None
+    assignment_error: str | None = Field(default=None, description="Why the candidate could not be assigned "
+                                         "(the model file that is missing or corrupt); null otherwise.")
     created_at: datetime
     updated_at: datetime
 
