@@ -186,6 +186,8 @@ def record_run(run_id: str, kind: str, summary: dict[str, Any]) -> dict[str, Any
             [s for s, n in segments.items() for _ in range(n)]))
         counts = {"candidates": summary.get("candidates", written), "assigned": written,
                   "shards": len(summary["assigned"])}
+    if kind == "train":
+        result["model_uri"] = _registry().uri(summary["version"])
     if kind == "import":
         counts = {k: summary[k] for k in ("rows", "accepted", "rejected") if k in summary}
     return runs.write_record(run_id, status="SUCCEEDED", finished_at=runs._now(), result=result, counts=counts)
