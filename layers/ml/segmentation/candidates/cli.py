@@ -99,7 +99,7 @@ def predict_offline(input_path: Path, model_dir: Path, output: Path | None) -> d
 
     records = _read_input(input_path)
     model = load_model(model_dir)
-    assignment = model.assign([features_of(r) for r in records], explain=output is not None)
+    assignment = model.assign([features_of(r) for r in records], explain=output is not None, normalized=True)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         temporary = output.with_name(output.name + ".tmp")

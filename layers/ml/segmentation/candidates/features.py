@@ -12,6 +12,7 @@ Columns, in the ColumnTransformer's output order:
          nothing
 """
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ CATEGORICAL = ("location", "education_level", "primary_skill")
 MISSING_CATEGORY = ""  # never a valid category (schemas require min_length=1): encodes as all zeros
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pool has few distinct skills: the cache makes this a dict lookup
 def normalize_skill(skill: str) -> str:
     return " ".join(skill.split()).casefold()
 
@@ -72,8 +74,9 @@ class Preprocessing:
                        dtype=np.float64).reshape(len(records), len(NUMERIC))
         return np.where(np.isnan(raw), self.medians, raw)
 
-    def transform(self, records: Sequence[dict[str, Any]]) -> np.ndarray:
-        """The feature matrix (float64, dense) of candidate records (dicts with the feature fields)."""
+    def transform(self, records: Sequence[dict[str, Any]], normalized: bool = False) -> np.ndarray:
+        """The feature matrix (float64, dense) of candidate records (dicts with the feature fields);
+        `normalized`: their skills are skill_set()'s already (model.features_of)."""
         matrix = np.zeros((len(records), self.width), dtype=np.float64)
         matrix[:, :len(NUMERIC)] = (self.numeric(records) - self.means) / self.scales
         rows, cols = [], []
@@ -83,7 +86,7 @@ class Preprocessing:
                 if column is not None:
                     rows.append(row)
                     cols.append(self._offsets[name] + column)
-            for skill in skill_set(record.get("skills")):
+            for skill in (record.get("skills") or () if normalized else skill_set(record.get("skills"))):
                 column = self._skill_index.get(skill)
                 if column is not None:
                     rows.append(row)

@@ -3,8 +3,8 @@
 Rule: the training candidates are assigned with both the promoted model and the new one; a contingency
 table counts the candidates each (new, old) pair of segments shares. The Hungarian algorithm
 (scipy.optimize.linear_sum_assignment) picks the one-to-one pairing with the most shared candidates, and a
-pair keeps the old id only if the shared candidates are at least MIN_OVERLAP (half) of the smaller of the
-two segments. Every other new segment gets a fresh id, numbered on from the highest id ever used
+pair keeps the old id only if the shared candidates are more than MIN_OVERLAP (half) of the smaller of
+the two segments. Every other new segment gets a fresh id, numbered on from the highest id ever used
 (`next_segment_number` in the manifest), so an id never comes back with another meaning.
 
 Matching on shared members rather than on centroid coordinates works although two versions have
@@ -43,7 +43,7 @@ def match_ids(new_labels: np.ndarray, k: int, old_labels: np.ndarray, old_ids: S
     for new, old in zip(rows.tolist(), cols.tolist()):
         smaller = max(min(new_sizes[new], old_sizes[old]), 1)
         overlap = float(table[new, old] / smaller)
-        kept = overlap >= MIN_OVERLAP
+        kept = overlap > MIN_OVERLAP
         pairs.append({"new_row": new, "old_id": old_ids[old], "shared": int(table[new, old]),
                       "overlap": round(overlap, 4), "kept": kept})
         if kept:

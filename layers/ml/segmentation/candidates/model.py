@@ -17,7 +17,8 @@ quantiles of the segment, separation from the margin quantiles. The explanation 
 features that pull it to its segment rather than the next nearest one: with c1 the assigned and c2 the
 runner-up centroid, ||x - c2||^2 - ||x - c1||^2 = sum_j [(x_j - c2_j)^2 - (x_j - c1_j)^2]; each column's
 term is summed per candidate field (and per skill), and the largest positive ones are reported with their
-share of all the positive terms (what pulls the candidate towards its segment).
+share of all the positive terms (what pulls the candidate towards its segment). A skill can pull either
+way: `has` says whether the candidate holds it (lacking a skill the runner-up segment is full of counts too).
 """
 
 import io
@@ -110,16 +111,20 @@ class CandidateModel:
         """Segment id of each centroid row."""
         return self.manifest["segment_ids"]
 
-    def predict(self, records: Sequence[dict[str, Any]]) -> np.ndarray:
+    def predict(self, records: Sequence[dict[str, Any]], normalized: bool = False) -> np.ndarray:
         """Centroid row per record: KMeans.predict of the fitted pipeline, in NumPy."""
-        return np.concatenate([nearest_two(self.preprocessing.transform(records[i:i + CHUNK]), self.centroids)[0]
+        return np.concatenate([nearest_two(self.preprocessing.transform(records[i:i + CHUNK], normalized),
+                                           self.centroids)[0]
                                for i in range(0, len(records), CHUNK)] or [np.zeros(0, dtype=np.int64)])
 
-    def assign(self, records: Sequence[dict[str, Any]], explain: bool = True, top: int = 3) -> Assignment:
+    def assign(self, records: Sequence[dict[str, Any]], explain: bool = True, top: int = 3,
+               normalized: bool = False) -> Assignment:
+        """Segment, confidence and (if `explain`) explanation per record; `normalized`: the records come
+        from features_of (skills normalized already)."""
         labels, confidence, explanations = [], [], [] if explain else None
         for start in range(0, len(records), CHUNK):
             block = records[start:start + CHUNK]
-            points = self.preprocessing.transform(block)
+            points = self.preprocessing.transform(block, normalized)
             nearest, d1, second, d2 = nearest_two(points, self.centroids)
             median, q99 = self.distance_quantiles[nearest, 50], self.distance_quantiles[nearest, 99]
             far = q99 + (q99 - median)
@@ -151,17 +156,19 @@ class CandidateModel:
         n_top = min(top, len(skill_columns))
         best_skills = (np.argpartition(-skill_terms, n_top - 1, axis=1)[:, :n_top] if n_top
                        else np.zeros((len(points), 0), dtype=np.int64))
-        per_field_list, skill_terms_list, best_list = per_field.tolist(), skill_terms.tolist(), best_skills.tolist()
+        per_field_list, best_list = per_field.tolist(), best_skills.tolist()
+        best_terms = np.take_along_axis(skill_terms, best_skills, axis=1).tolist()
         positive_skills = np.maximum(skill_terms, 0.0).sum(axis=1).tolist()
         out = []
         for row, record in enumerate(records):
-            field_terms, row_skills = per_field_list[row], skill_terms_list[row]
+            field_terms, row_skills = per_field_list[row], best_terms[row]
             candidates = [(field_terms[i], field_names[i], record.get(field_names[i])) for i in range(len(field_names))]
-            candidates += [(row_skills[j], "skills", skills[j]) for j in best_list[row]]
+            candidates += [(term, "skills", skills[j]) for term, j in zip(row_skills, best_list[row])]
+            held = record.get("skills") or ()
             pulling = sum(t for t in field_terms if t > 0) + positive_skills[row]
             candidates = sorted((c for c in candidates if c[0] > 0), key=lambda c: -c[0])[:top]
-            out.append([{"feature": f, "value": v, "share": round(t / pulling, 3) if pulling > 0 else 0.0}
-                        for t, f, v in candidates])
+            out.append([{"feature": f, "value": v, "share": round(t / pulling, 3) if pulling > 0 else 0.0,
+                         **({"has": v in held} if f == "skills" else {})} for t, f, v in candidates])
         return out
 
     # ---------------------------------------------------------------- artifact files

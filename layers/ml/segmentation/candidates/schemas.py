@@ -83,6 +83,8 @@ class Explanation(BaseModel):
     value: str | float | None = Field(description="The candidate's value (the skill, for skills).")
     share: float = Field(description="This feature's share of what pulls the candidate to its segment rather "
                                      "than the next nearest one.")
+    has: bool | None = Field(default=None, description="For skills: whether the candidate has the skill (lacking "
+                                                       "one can pull too).")
 
 
 class Candidate(BaseModel):

@@ -38,7 +38,7 @@ def _model_or_none() -> tuple[CandidateModel | None, str | None]:
 
 
 def assignment_of(model: CandidateModel, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    result = model.assign([features_of(r) for r in records])
+    result = model.assign([features_of(r) for r in records], normalized=True)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     return [{"segment_id": segment_id, "segment_confidence": round(float(confidence), 4),
              "segment_explanation": explanation, "model_version": model.version, "assigned_at": stamp}

@@ -210,7 +210,7 @@ def train(records: list[dict[str, Any]], params: TrainingParams | None = None,
 
     matches: list[dict] = []
     if previous is not None:
-        old_labels = previous.predict(features_only)
+        old_labels = previous.predict(features_only, normalized=True)
         segment_ids, next_number, matches = match_ids(labels, k, old_labels, previous.segment_ids,
                                                       int(previous.manifest.get("next_segment_number", 0)))
     else:
