@@ -109,10 +109,10 @@ def run(train_size: int = 100_000, predict_rows: int = 1_000_000) -> list[tuple[
         subset = resample(size, seed=11)
         subset_features = [features_of(r) for r in subset]
         x = column_transformer(subset_features, 200).fit_transform(input_matrix(subset_features))
-        _k, full = _timed(lambda: KMeans(n_clusters=5, init="k-means++", n_init=10, max_iter=300, tol=1e-4,
-                                         random_state=42).fit(x))
-        _m, mini = _timed(lambda: MiniBatchKMeans(n_clusters=5, init="k-means++", n_init=3, max_iter=300,
-                                                  tol=1e-4, batch_size=4096, random_state=42).fit(x))
+        _k, full = _timed(lambda x=x: KMeans(n_clusters=5, init="k-means++", n_init=10, max_iter=300, tol=1e-4,
+                                             random_state=42).fit(x))
+        _m, mini = _timed(lambda x=x: MiniBatchKMeans(n_clusters=5, init="k-means++", n_init=3, max_iter=300,
+                                                      tol=1e-4, batch_size=4096, random_state=42).fit(x))
         rows.append((f"K-means fit on {size:,}: KMeans (n_init=10) / MiniBatchKMeans (n_init=3)",
                      f"{full:.1f} s / {mini:.1f} s", f"{full / mini:.1f}x"))
 

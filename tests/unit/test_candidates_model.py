@@ -116,7 +116,7 @@ def test_segment_ids_follow_shared_members_and_new_segments_get_fresh_numbers():
     assert ids == ["0", "1", "2"] and next_number == 3
     # new rows: 1 is old 0's members, 0 is old 1's, 2 splits old 2 with nothing above half of either
     new = np.array([1] * 50 + [0] * 30 + [2] * 10 + [3] * 10)
-    new_ids, next_number, pairs = match_ids(new, 4, labels, ids, 3)
+    new_ids, next_number, _pairs = match_ids(new, 4, labels, ids, 3)
     assert new_ids[1] == "0" and new_ids[0] == "1"
     assert new_ids[2] == "2" and new_ids[3] == "3" and next_number == 4  # 10 of 10 shared: kept; rest fresh
     unrelated = np.array([0, 1] * 50)
