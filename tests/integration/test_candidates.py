@@ -218,3 +218,26 @@ def test_a_corrupt_model_file_is_a_503_naming_it(pool, http, aws):
     assert "models/candidates/corrupt-1/centroids.npy is corrupt" in body(response)["message"]
     status, created = post(http, "/api/candidates", {"candidate_id": "late-1", "years_experience": 1})
     assert status == 201 and "centroids.npy is corrupt" in created["candidates"][0]["assignment_error"]
+
+
+def test_a_job_ad_targets_candidate_segments_ranked_by_fit(pool, http, aws):
+    train(http, aws, pool)
+    status, ad = post(http, "/api/jobs", {
+        "title": "Senior Python Developer", "description": "Build data pipelines in Python and SQL on AWS. "
+        "At least 6 years of experience required.", "targetCandidateSegments": ["1", "77"]})
+    assert status == 201 and ad["targetCandidateSegments"] == ["1", "77"]
+    ranking = body(http.get(f"/api/jobs/{ad['jobAdId']}/candidate-segments"))
+    assert ranking["seniority"] == "senior" and {"python", "sql"} <= set(ranking["adSkills"])
+    scores = [s["score"] for s in ranking["segments"]]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 4
+    assert [s["segment_id"] for s in ranking["segments"] if s["targeted"]] == ["1"]
+    assert ranking["unknownTargets"] == ["77"]
+    best = ranking["segments"][0]
+    assert best["score"] == pytest.approx(0.7 * best["skill_fit"] + 0.3 * best["seniority_fit"], abs=1e-3)
+    response = http.put(f"/api/jobs/{ad['jobAdId']}", data=json.dumps({"targetCandidateSegments": ["x1"]}),
+                        content_type="application/json")
+    assert response.status_code == 422 and "targetCandidateSegments" in body(response)["message"]
+    response = http.put(f"/api/jobs/{ad['jobAdId']}", data=json.dumps({"targetCandidateSegments": []}),
+                        content_type="application/json")
+    assert response.status_code == 200 and body(response)["targetCandidateSegments"] == []
+    assert http.get("/api/jobs/999999/candidate-segments").status_code == 404

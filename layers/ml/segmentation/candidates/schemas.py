@@ -202,6 +202,31 @@ class PredictResult(BaseModel):
     model_version: str
 
 
+class MatchedSkill(BaseModel):
+    skill: str
+    share: float = Field(description="Share of the segment's candidates with the skill.")
+
+
+class RankedSegment(BaseModel):
+    segment_id: str
+    name: str
+    size: int
+    score: float = Field(description="0.7 x skill_fit + 0.3 x seniority_fit (docs/candidates.md).")
+    skill_fit: float
+    seniority_fit: float
+    matched_skills: list[MatchedSkill]
+    targeted: bool = Field(description="The ad's targetCandidateSegments names this segment.")
+
+
+class JobAdCandidateSegments(BaseModel):
+    jobAdId: int
+    modelVersion: str
+    seniority: Literal["intern", "junior", "mid", "senior"]
+    adSkills: list[str] = Field(description="Skills of the candidate model's vocabulary the ad names.")
+    segments: list[RankedSegment]
+    unknownTargets: list[str] = Field(description="Targeted segment ids the promoted model does not have.")
+
+
 # ---------------------------------------------------------------- validation reports
 class BatchInvalid(InvalidInput):
     """Some items of a batch are invalid: nothing was written. `items` is the per-item report."""

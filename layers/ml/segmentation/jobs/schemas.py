@@ -1,9 +1,9 @@
 """Request and response models of the jobs API (documented camelCase field names)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from segmentation.jobs.models import STATUSES
 from segmentation.targeting.form import resolve_location, validate_pin
@@ -20,6 +20,9 @@ def _places(names: list[str]) -> list[str]:
     for name in names:
         resolve_location(name, "locations")
     return names
+
+
+CandidateSegmentId = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}$")]
 
 
 class PinnedTargeting(BaseModel):
@@ -52,6 +55,9 @@ class JobAdCreate(BaseModel):
     company: str | None = Field(None, max_length=200)
     locations: list[str] = Field(default_factory=list, max_length=20,
                                  description="Where the job is: countries, ISO codes, US states, large cities.")
+    targetCandidateSegments: list[CandidateSegmentId] = Field(
+        default_factory=list, max_length=50, description="Candidate segments (GET /api/candidates/segments) the "
+                                                         "campaign targets.")
 
     @field_validator("title", "description")
     @classmethod
@@ -78,6 +84,7 @@ class JobAdUpdate(BaseModel):
         None, description="Other statuses are set by scheduling; publishing needs a segmented ad.")
     pinnedClusterId: str | None = Field(None, pattern=r"^\d{1,4}$")
     pinnedTargeting: PinnedTargeting | None = None
+    targetCandidateSegments: list[CandidateSegmentId] | None = Field(None, max_length=50)
     expectedVersion: int | None = Field(None, ge=1, description="Fail with 409 unless the ad is at this version.")
 
     @field_validator("locations")
@@ -130,6 +137,7 @@ class JobAdResponse(BaseModel):
     segmentationRequestedAt: datetime | None
     pinnedClusterId: str | None
     pinnedTargeting: dict[str, Any] | None
+    targetCandidateSegments: list[str] = []
     performance: Performance
     confidenceBadge: Badge | None = Field(description="green > 0.5, yellow 0.25-0.5, red < 0.25.")
 
