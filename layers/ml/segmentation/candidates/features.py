@@ -77,21 +77,23 @@ class Preprocessing:
     def transform(self, records: Sequence[dict[str, Any]], normalized: bool = False) -> np.ndarray:
         """The feature matrix (float64, dense) of candidate records (dicts with the feature fields);
         `normalized`: their skills are skill_set()'s already (model.features_of)."""
-        matrix = np.zeros((len(records), self.width), dtype=np.float64)
+        n = len(records)
+        matrix = np.zeros((n, self.width), dtype=np.float64)
         matrix[:, :len(NUMERIC)] = (self.numeric(records) - self.means) / self.scales
-        rows, cols = [], []
-        for row, record in enumerate(records):
-            for name in CATEGORICAL:
-                column = self._category_index[name].get(category(record.get(name)))
-                if column is not None:
-                    rows.append(row)
-                    cols.append(self._offsets[name] + column)
-            for skill in (record.get("skills") or () if normalized else skill_set(record.get("skills"))):
-                column = self._skill_index.get(skill)
-                if column is not None:
-                    rows.append(row)
-                    cols.append(self._skills_offset + column)
-        matrix[rows, cols] = 1.0
+        for name in CATEGORICAL:  # one column lookup per record and field, then one vectorised write
+            index = self._category_index[name]
+            columns = np.array([index.get(category(r.get(name)), -1) for r in records], dtype=np.int64)
+            hit = np.flatnonzero(columns >= 0)
+            matrix[hit, self._offsets[name] + columns[hit]] = 1.0
+        skills = [r.get("skills") or () for r in records] if normalized else \
+            [skill_set(r.get("skills")) for r in records]
+        lengths = np.fromiter((len(row) for row in skills), dtype=np.int64, count=n)
+        get = self._skill_index.get
+        columns = np.fromiter((get(skill, -1) for row in skills for skill in row), dtype=np.int64,
+                              count=int(lengths.sum()))
+        rows = np.repeat(np.arange(n), lengths)
+        hit = columns >= 0
+        matrix[rows[hit], self._skills_offset + columns[hit]] = 1.0
         return matrix
 
     def to_json(self) -> dict[str, Any]:

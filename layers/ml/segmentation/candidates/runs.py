@@ -107,6 +107,7 @@ def describe(run_id: str) -> dict[str, Any]:
         raise _sfn_error(error, "describe_execution") from error
     except BotoCoreError as error:
         raise _sfn_error(error, "describe_execution") from error
+    events = sorted(events, key=lambda e: -e["id"])  # newest first (not every emulator honours reverseOrder)
     entered = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
     try:
         record = _store().get_json(record_key(run_id))
