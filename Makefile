@@ -5,10 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The ONNX encoder is built from the pinned model package (not committed: ~110 MB); its files are hash-checked.
 ENCODER := layers/ml/segmentation/text/encoder/encoder.json
+# The audience builder's record sets (GSS panel, ZCTAs) are converted from ../shared at set-up (~26 MB, ignored).
+RECORDS := layers/ml/segmentation/audiences/records/panel/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean
+.PHONY: venv encoder records demo up test test-unit test-integration test-e2e lint bench fire lock clean
 
 venv: $(STAMP)
 
@@ -25,34 +27,39 @@ encoder: $(ENCODER)
 $(ENCODER): $(STAMP)
 	$(BIN)/python scripts/build_encoder.py
 
-demo: venv encoder
+records: $(RECORDS)
+
+$(RECORDS): scripts/build_audience_records.py | $(STAMP)
+	$(BIN)/python scripts/build_audience_records.py
+
+demo: venv encoder records
 	$(BIN)/python scripts/demo.py
 
-up: venv encoder
+up: venv encoder records
 	$(BIN)/python -m localcloud up --seed-model models/text/default
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
 
-test: venv encoder
+test: venv encoder records
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m pytest -q
 
-test-unit: venv encoder
+test-unit: venv encoder records
 	$(BIN)/python -m pytest -q tests/unit
 
-test-integration: venv encoder
+test-integration: venv encoder records
 	$(BIN)/python -m pytest -q tests/integration
 
-test-e2e: venv encoder
+test-e2e: venv encoder records
 	$(BIN)/python -m pytest -q tests/e2e
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
 
-bench: venv encoder
+bench: venv encoder records
 	$(BIN)/python benchmarks/run.py
 
 # Refresh the lock after changing dependencies in pyproject.toml.

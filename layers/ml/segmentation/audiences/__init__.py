@@ -1,0 +1,1 @@
+"""Audiences: the natural-language audience builder (seed 003)."""
