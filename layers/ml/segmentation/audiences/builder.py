@@ -8,9 +8,9 @@ confirm  confirmed_variables (a subset of the suggestions) -> features -> the si
          enrichment -> the audience stored (DynamoDB item + S3 assignment) -> status complete
 refine   new input (or the same) -> suggestions again; the history keeps every step
 
-Features: numeric columns imputed with their weighted median and divided by their weighted standard
-deviation; categorical columns one-hot with each indicator at 0.5 (so a different category costs 1 in L1,
-like one standard deviation), a missing answer all zeros. A record enters the clustering when it answered
+Features: the clusterer's mixed-data encoding (numeric columns centred on the median and divided by the
+mean absolute deviation, categories one-hot at 0.5), a missing numeric value imputed with the column's
+weighted median, a missing category its own category. A record enters the clustering when it answered
 at least half of the confirmed variables (GSS modules ask some questions of a third of the sample).
 """
 
@@ -164,22 +164,28 @@ def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any]) -> d
 
 
 def _features(values: np.ndarray, weights: np.ndarray, columns: list[dict[str, Any]]) -> np.ndarray:
-    parts = []
+    """The clusterer's mixed-data encoding (segmentation.clustering.features) of the records; a missing
+    numeric value takes the column's weighted median first, a missing category is its own category."""
+    from segmentation.clustering.features import encode_mixed
+
+    names, arrays, numeric, categorical = [], [], [], []
     for j, column in enumerate(columns):
         x = values[:, j].astype(np.float64)
         ok = np.isfinite(x)
+        name = f"{column['name']}#{j}"
+        names.append(name)
         if column["kind"] == "categorical":
-            codes = [float(c) for c in column.get("labels", {})] or sorted(set(x[ok].tolist()))
-            parts.append(np.column_stack([(x == c).astype(np.float64) * 0.5 for c in codes]))
+            labels = column.get("labels", {})
+            arrays.append([labels.get(str(int(v)), str(int(v))) if f else None for v, f in zip(x.tolist(), ok.tolist())])
+            categorical.append(name)
         else:
             order = np.argsort(x[ok])
             cum = np.cumsum(weights[ok][order])
-            median = x[ok][order][np.searchsorted(cum, 0.5 * cum[-1])] if ok.any() else 0.0
-            x = np.where(ok, x, median)
-            mean = np.average(x, weights=weights)
-            std = math.sqrt(np.average((x - mean) ** 2, weights=weights)) or 1.0
-            parts.append(((x - median) / std)[:, None])
-    return np.hstack(parts)
+            median = float(x[ok][order][np.searchsorted(cum, 0.5 * cum[-1])]) if ok.any() else 0.0
+            arrays.append(np.where(ok, x, median).tolist())
+            numeric.append(name)
+    rows = [dict(zip(names, record)) for record in zip(*arrays)]
+    return encode_mixed(rows, numeric=numeric, categorical=categorical).matrix
 
 
 def _bounds(payload: dict[str, Any]) -> tuple[float, float]:

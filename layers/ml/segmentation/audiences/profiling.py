@@ -3,9 +3,10 @@
 Index scores (the convention of PRIZM, Tapestry and MRI/Simmons: 100 = the whole record set):
   - a category of a categorical variable: 100 x (its weighted share in the segment) / (its share overall);
   - a numeric variable: 100 x (weighted segment mean) / (weighted overall mean).
-Traits are ranked by how far they sit from 100 (|log index|), weighted for categories by the square root
-of their share in the segment (a category held by 2% of a segment is not what defines it), and for numbers
-by the standardised difference of means. A segment's `dominantTraits` are its top three trait labels.
+Traits are over-represented categories (index above 100) and numeric variables above or below the
+mean, ranked by how far they sit from 100 (log index) weighted for categories by the square root of their
+share in the segment (a category held by 2% of a segment is not what defines it), and for numbers by the
+standardised difference of means. A segment's `dominantTraits` are its top three trait labels.
 
 Names ("Eco-Forward Innovators" style) put an adjective from the strongest trait that the lexicon below
 recognises before a noun from the strongest trait that names a kind of person (families, retirees, ...),
@@ -87,7 +88,7 @@ def traits(values: np.ndarray, weights: np.ndarray, columns: list[dict[str, Any]
                     continue
                 index = 100.0 * share_seg / share_all
                 distribution[label] = {"share": _round(share_seg), "overall": _round(share_all), "index": round(index)}
-                if share_seg > 0:
+                if index > 100:  # an over-represented category; under-representation does not define a segment
                     found.append({"variable": name, "description": description, "value": label,
                                   "label": f"{description}: {label}", "share": _round(share_seg),
                                   "overall": _round(share_all), "index": round(index),
@@ -124,10 +125,13 @@ def name_segments(segment_traits: list[list[dict[str, Any]]]) -> list[str]:
     """A unique name per segment, from its ranked traits."""
     names: list[str] = []
     for ranked in segment_traits:
-        adjectives = [a for a in (_match(ADJECTIVES, t) for t in ranked) if a]
-        nouns = [n for n in (_match(NOUNS, t) for t in ranked) if n]
-        adjective = adjectives[0] if adjectives else "Distinct"
-        noun = next((n for n in nouns if n not in adjective), "Mainstreamers")
+        adjectives = [(i, a) for i, a in enumerate(_match(ADJECTIVES, t) for t in ranked) if a]
+        nouns = [(i, n) for i, n in enumerate(_match(NOUNS, t) for t in ranked) if n]
+        first, adjective = adjectives[0] if adjectives else (-1, "Distinct")
+        # the noun from another trait than the adjective's where one names a kind of person
+        noun = next((n for i, n in nouns if i != first and n not in adjective),
+                    next((n for _i, n in nouns if n not in adjective), "Mainstreamers"))
+        adjectives = [a for _i, a in adjectives]
         name = f"{adjective} {noun}"
         extra = [a for a in adjectives[1:] if a != adjective]
         while name in names and extra:
