@@ -79,7 +79,8 @@ def write_set(name: str, values: np.ndarray, weights: np.ndarray, ids: list[str]
     (folder / "ids.json").write_text(json.dumps(ids))
     manifest = {"name": name, "n": len(ids), "columns": columns, "source": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "files": {f: sha256(folder / f) for f in ("values.npy", "weights.npy", "ids.json")}}
+                "files": {f: sha256(folder / f) for f in ("values.npy", "weights.npy", "ids.json", "typology.npy",
+                                                          "typology.json") if (folder / f).exists()}}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     print(f"  {name}: {len(ids)} records x {len(columns)} columns -> {folder.relative_to(ROOT)}")
 
@@ -137,11 +138,61 @@ ZCTA_COLUMNS = {"total_population": "Total population", "percent_white": "Percen
                 "median_rent": "Median gross rent (USD)", "median_age": "Median age (years)"}
 
 
+ZCTA_CLASSES = 12
+
+
+def zcta_typology(values: np.ndarray, columns: list[dict]) -> tuple[np.ndarray, dict]:
+    """Geodemographic classes of the populated ZCTAs: the size-constrained K-medians (issue 13) with
+    ZCTA_CLASSES classes of 5-12% of the areas each, on log population, log income, log rent, median age
+    and the four percentages; seed 0. Areas with no population or a missing value are unclassified (-1).
+    Each class is named and portrayed from its index scores (segmentation.audiences.profiling)."""
+    sys.path.insert(0, str(ROOT / "layers" / "ml"))
+    from segmentation.audiences import profiling
+    from segmentation.clustering.constrained import SizeConstrainedClustering
+    from segmentation.clustering.features import encode_mixed
+
+    names = [c["name"] for c in columns]
+    ok = np.isfinite(values).all(axis=1) & (values[:, names.index("total_population")] > 0)
+    logged = {"total_population", "per_capita_income", "median_rent"}
+    table = {n: (np.log1p(values[ok, j]) if n in logged else values[ok, j]).tolist() for j, n in enumerate(names)}
+    rows = [dict(zip(names, r)) for r in zip(*table.values())]
+    matrix = encode_mixed(rows, numeric=names).matrix
+    model = SizeConstrainedClustering(ZCTA_CLASSES, min_size=0.05, max_size=0.12, metric="l1", random_state=0,
+                                      n_init=1).fit(matrix)
+    labels = np.full(len(values), -1, dtype=np.int16)
+    labels[ok] = model.labels_
+    ranked = []
+    for g in range(ZCTA_CLASSES):
+        top, _ = profiling.traits(values[ok], np.ones(int(ok.sum())), columns, model.labels_ == g)
+        ranked.append(top)
+    class_names = profiling.name_segments(ranked)
+    classes = {}
+    for g, (name, top) in enumerate(zip(class_names, ranked)):
+        members = labels == g
+        share = float(members.sum() / ok.sum())
+        population = float(values[members, names.index("total_population")].sum())
+        portrait = (f"{name}: {members.sum():,} ZIP areas ({share:.1%} of populated ZCTAs), "
+                    f"{population / 1e6:.1f} million people. Stands out for "
+                    + "; ".join(f"{t['label'].lower()} (index {t['index']})" for t in top[:3]) + ".")
+        classes[f"Z{g + 1:02d}"] = {"code": f"Z{g + 1:02d}", "name": name, "areas": int(members.sum()),
+                                    "share": round(share, 4), "population": int(population),
+                                    "indexes": {t["label"]: t["index"] for t in top}, "pen_portrait": portrait}
+    return labels, {"method": zcta_typology.__doc__.split("\n\n")[0].strip(), "objective": float(model.objective_),
+                    "classes": classes}
+
+
 def build_zcta(shared: Path) -> None:
     frame = read_rda(shared / "zcta" / "df_zip_demographics.rdata")
     values = np.column_stack([frame[c].to_numpy(dtype=np.float64) for c in ZCTA_COLUMNS])
     columns = [{"name": c, "code": c, "description": d, "kind": "numeric", "labels": {},
                 "answered": int(np.isfinite(values[:, i]).sum())} for i, (c, d) in enumerate(ZCTA_COLUMNS.items())]
+    labels, typology = zcta_typology(values, columns)
+    folder = OUT / "zcta"
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "typology.npy", labels)
+    (folder / "typology.json").write_text(json.dumps(typology, indent=1))
+    print(f"  zcta typology: {len(typology['classes'])} classes: "
+          + ", ".join(c["name"] for c in typology["classes"].values()))
     write_set("zcta", values, np.ones(len(frame)), [str(r) for r in frame["region"]], columns, {
         "title": "US ZIP code tabulation areas, ACS 2013 5-year estimates (choroplethrZip df_zip_demographics)",
         "files": ["zcta/df_zip_demographics.rdata"], "licence": "Census data public domain; choroplethrZip MIT "

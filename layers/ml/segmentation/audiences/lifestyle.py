@@ -12,6 +12,10 @@ Panel typology: lifestage x social group, the way PRIZM combines them (docs/audi
 Each group has a name, a pen portrait written from its own statistics and index scores (100 = the
 weighted panel) on a fixed set of descriptors.
 
+ZCTA typology: 12 geodemographic classes of the populated ZIP areas, clustered once when the record sets
+are built (scripts/build_audience_records.py, `zcta_typology`: size-constrained K-medians, 5-12% of the
+areas each, seed 0), named and portrayed from their index scores.
+
 A segment's `lifestyle_segments` are its three commonest groups with their share of the segment and
 their index (share in the segment / share in the whole x 100). `diversity_score` is the Shannon entropy
 of the segment's distribution over the groups, natural log, divided by ln(G) for the G groups of the
@@ -108,12 +112,21 @@ _CACHE: dict[int, tuple[np.ndarray, dict[str, dict[str, Any]]]] = {}
 def typology_for(records) -> tuple[np.ndarray, dict[str, dict[str, Any]]] | None:
     """The group per record of a record set and the typology's groups (computed once per loaded set), or
     None where the set has none."""
-    if records.kind != "panel":
+    if records.kind not in ("panel", "zcta"):
         return None
     if id(records) not in _CACHE:
         _CACHE.clear()
-        _CACHE[id(records)] = panel_groups(records)
+        _CACHE[id(records)] = panel_groups(records) if records.kind == "panel" else zcta_groups(records)
     return _CACHE[id(records)]
+
+
+def zcta_groups(records) -> tuple[np.ndarray, dict[str, dict[str, Any]]] | None:
+    """The geodemographic classes built with the record set (scripts/build_audience_records.py)."""
+    if records.typology is None:
+        return None
+    labels, typology = records.typology
+    codes = np.array(["" if g < 0 else f"Z{g + 1:02d}" for g in labels.tolist()])
+    return codes, typology["classes"]
 
 
 def diversity(shares: np.ndarray, n_groups: int) -> float:

@@ -43,6 +43,7 @@ class RecordSet:
     ids: list[str]
     columns: list[dict[str, Any]]
     source: dict[str, Any] = field(default_factory=dict)
+    typology: tuple[np.ndarray, dict[str, Any]] | None = None  # (class per record, the classes), ZCTAs only
 
     @functools.cached_property
     def column_index(self) -> dict[str, int]:
@@ -82,10 +83,14 @@ def load_builtin(name: str) -> RecordSet:
         raise DependencyUnavailable(f"record set {name} is not built ({manifest_path} is missing); run `make records`")
     manifest = json.loads(manifest_path.read_text())
     _check(folder, manifest)
+    typology = None
+    if "typology.npy" in manifest["files"]:
+        typology = (np.load(folder / "typology.npy", allow_pickle=False),
+                    json.loads((folder / "typology.json").read_text()))
     return RecordSet(name=name, kind=name, values=np.load(folder / "values.npy", allow_pickle=False),
                      weights=np.load(folder / "weights.npy", allow_pickle=False),
                      ids=json.loads((folder / "ids.json").read_text()), columns=manifest["columns"],
-                     source=manifest["source"])
+                     source=manifest["source"], typology=typology)
 
 
 def resolve(data_type: str | None, subtype: str | None, upload_id: str | None) -> dict[str, Any]:
