@@ -15,7 +15,7 @@ app = create_app()
 def export_audience(audience_id: UUID, format: Annotated[Literal["csv"], Query()] = "csv") -> Response[str]:
     audience = builder.get_audience(str(audience_id))
     body = export.render(audience)
-    if len(body.encode()) > export.INLINE_LIMIT:
+    if len(body.encode()) > export.inline_limit():
         return Response(status_code=302, headers={"Location": export.stage_large(audience, body)}, body="")
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=body,
                     headers={"Content-Disposition": f'attachment; filename="{export.filename(audience)}"'})

@@ -3,6 +3,8 @@ validation, bad input, and (with the catalog search and clusterer deployed) the 
 
 import csv
 import io
+import json
+import math
 import time
 import uuid
 
@@ -148,3 +150,166 @@ def test_bad_upload_requests(http, body):
 
 def test_unknown_upload_is_404(http):
     assert http.get(f"/api/audiences/uploads/{uuid.uuid4()}").status_code == 404
+
+
+# ---------------------------------------------------------------- confirm onwards
+def suggested_session(http, stack, aws, columns: list[str], record_set: dict) -> tuple[str, list[str]]:
+    """A session in state variables_suggested whose suggestions are the named columns of the record set,
+    written as the process action writes it. The process action itself needs the catalog search (issue 12);
+    tests/e2e/test_audiences_http.py goes through it once that is deployed."""
+    from segmentation.audiences import records
+    from segmentation.platform import dynamodb
+
+    session_id = start(http)
+    recs = None if record_set["record_set"] == "upload" else records.load_builtin(record_set["record_set"])
+    suggestions = []
+    for name in columns:
+        meta = recs.column(name) if recs else {"code": f"gss.{name}", "description": name}
+        suggestions.append({"code": meta["code"], "description": meta["description"], "type": "demographic",
+                            "category": None, "relevance_score": 1.0, "column": name})
+    aws("dynamodb").update_item(
+        TableName=stack.ref("EntitiesTable"), Key={"pk": {"S": f"NLSESSION#{session_id}"}, "sk": {"S": "SESSION"}},
+        UpdateExpression="SET #s = :s, suggestions = :g, record_set = :r, #q = :q, version = :v",
+        ExpressionAttributeNames={"#s": "status", "#q": "query"},
+        ExpressionAttributeValues=dynamodb.values(s="variables_suggested", g=suggestions, r=record_set,
+                                                  q="environmentally conscious millennials", v=2))
+    return session_id, [s["code"] for s in suggestions]
+
+
+PANEL = {"data_type": "third_party", "subtype": "panel", "record_set": "panel", "upload_id": None, "clean_room": False}
+PANEL_COLUMNS = ["natenvir", "age", "degree", "partyid", "sex", "realinc", "polviews", "xnorcsiz"]
+
+
+def session_item(stack, aws, session_id: str) -> dict:
+    from segmentation.platform import dynamodb
+
+    return dynamodb.deserialize(aws("dynamodb").get_item(
+        TableName=stack.ref("EntitiesTable"),
+        Key={"pk": {"S": f"NLSESSION#{session_id}"}, "sk": {"S": "SESSION"}})["Item"])
+
+
+def test_confirm_on_the_panel_builds_weighted_segments_within_the_bounds(http, stack, aws):
+    session_id, codes = suggested_session(http, stack, aws, PANEL_COLUMNS, PANEL)
+    response = process(http, session_id, "confirm", confirmed_variables=codes, n_clusters=12)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "complete" and body["data_type"] == "third_party"
+    segments, total = body["segments"], body["total_records"]
+    assert 5000 < total <= 5215 and len(segments) == 12
+    assert sum(s["size"] for s in segments) == total
+    assert all(math.ceil(0.05 * total) <= s["size"] <= math.floor(0.10 * total) for s in segments)
+    assert len({s["name"] for s in segments}) == 12
+    for s in segments:
+        assert set(s) >= {"group_id", "size", "size_percentage", "name", "dominantTraits", "characteristics",
+                          "lifestyle_segments", "diversity_score"}
+        assert 0 < s["diversity_score"] <= 1 and s["lifestyle_segments"][0]["index"] > 0
+    assert session_item(stack, aws, session_id)["status"] == "complete"
+
+    audience = http.get(f"/api/audiences/{body['audience_id']}").get_json()
+    assert audience["total_records"] == total and audience["record_set"] == "panel"
+
+    export = http.get(f"/api/export/{body['audience_id']}?format=csv")
+    assert export.status_code == 200 and export.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in export.headers["Content-Disposition"]
+    lines = export.get_data(as_text=True).splitlines()
+    meta = [line for line in lines if line.startswith("#")]
+    assert any(line.startswith(f"# audience_id: {body['audience_id']}") for line in meta)
+    assert any("gss.natenvir" in line for line in meta) and any("created_at" in line for line in meta)
+    rows = list(csv.reader(lines[len(meta):]))
+    assert rows[0][:3] == ["respondent_id", "group_id", "segment_name"] and len(rows) - 1 == total
+
+    sent = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta", "ttd"]})
+    assert sent.status_code == 200, sent.get_json()
+    result = sent.get_json()
+    assert len(result["results"]) == 24 and {r["status"] for r in result["results"]} <= {"queued", "refused"}
+    keys = [o["Key"] for o in aws("s3").list_objects_v2(Bucket=stack.ref("ArtifactsBucket"),
+                                                         Prefix=f"outbox/{result['distribution_id']}/")["Contents"]]
+    assert f"outbox/{result['distribution_id']}/status.json" in keys
+    payload = json.loads(aws("s3").get_object(Bucket=stack.ref("ArtifactsBucket"),
+                                              Key=f"outbox/{result['distribution_id']}/meta/0.json")["Body"].read())
+    assert "segment_definition" in payload["payload"]  # survey respondents go out as definitions, not people
+
+    employment = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta"],
+                                                    "ad_category": "employment"}).get_json()
+    assert all(r["status"] == "refused" and "age" in r["reason"] for r in employment["results"])
+
+
+def test_a_failed_clustering_keeps_the_session_and_records_why(http, stack, aws):
+    session_id, codes = suggested_session(http, stack, aws, ["age", "sex"], PANEL)
+    response = process(http, session_id, "confirm", confirmed_variables=codes, min_size=0.4, max_size=0.45)
+    assert response.status_code == 422, response.get_json()
+    item = session_item(stack, aws, session_id)
+    assert item["status"] == "variables_suggested"
+    assert item["last_error"]["action"] == "confirm" and item["last_error"]["reason"]
+    assert item["history"][-1]["outcome"] == "failed"
+    bad = process(http, session_id, "confirm", confirmed_variables=["gss.notsuggested"])
+    assert bad.status_code == 422 and error_fields(bad) == ["payload.confirmed_variables"]
+
+
+def test_zcta_audience_exports_through_s3_when_large_and_distributes_zip_targets(http, stack, aws):
+    zcta = {"data_type": "third_party", "subtype": "postal_code", "record_set": "zcta", "upload_id": None,
+            "clean_room": False}
+    session_id, codes = suggested_session(http, stack, aws, ["per_capita_income", "median_age"], zcta)
+    body = process(http, session_id, "confirm", confirmed_variables=codes, n_clusters=12).get_json()
+    assert body["status"] == "complete", body
+    assert all(s["lifestyle_segments"] for s in body["segments"])
+    aws("lambda").update_function_configuration(
+        FunctionName=stack.ref("AudiencesExportFunction"),
+        Environment={"Variables": {**aws("lambda").get_function_configuration(
+            FunctionName=stack.ref("AudiencesExportFunction"))["Environment"]["Variables"],
+            "EXPORT_INLINE_LIMIT": "100000"}})
+    export = http.get(f"/api/export/{body['audience_id']}?format=csv")
+    assert export.status_code == 302
+    location = export.headers["Location"]
+    assert "response-content-disposition=attachment" in location and "response-content-type=text%2Fcsv" in location
+    key = f"exports/{body['audience_id']}/audience_{body['audience_id']}.csv"
+    text = aws("s3").get_object(Bucket=stack.ref("ArtifactsBucket"), Key=key)["Body"].read().decode()
+    assert text.count("\n") > 30000 and "# record_set: zcta" in text
+    sent = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta"],
+                                              "segments": [0]}).get_json()
+    assert sent["results"][0]["status"] == "queued"
+    unknown = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta"],
+                                                 "segments": [99]})
+    assert unknown.status_code == 422
+
+
+def uploaded(http, stack, aws, n: int, data_type: str) -> tuple[str, dict]:
+    report = upload_csv(http, stack, aws, "email", people_csv(n))
+    assert report["status"] == "validated", report
+    return report["upload_id"], {"data_type": data_type, "subtype": "email", "record_set": "upload",
+                                 "upload_id": report["upload_id"], "clean_room": data_type == "clean_room"}
+
+
+def test_clean_room_outputs_aggregates_only_and_suppresses_small_segments(http, stack, aws):
+    _upload_id, chosen = uploaded(http, stack, aws, 700, "clean_room")
+    session_id, codes = suggested_session(http, stack, aws, ["age", "degree", "partyid"], chosen)
+    body = process(http, session_id, "confirm", confirmed_variables=codes, n_clusters=16).get_json()
+    assert body["status"] == "complete", body
+    suppressed = [s for s in body["segments"] if s.get("suppressed")]
+    assert suppressed and all("size" not in s for s in suppressed)  # 16 segments of 35-70, mean 43.75: some < 50
+    text = http.get(f"/api/export/{body['audience_id']}?format=csv").get_data(as_text=True)
+    assert "@example.invalid" not in text  # nothing row-level leaves a clean room
+    rows = list(csv.reader([line for line in text.splitlines() if not line.startswith("#")]))
+    assert rows[0] == ["group_id", "name", "size", "size_percentage", "dominant_traits", "suppressed"]
+    assert len(rows) == 17 and sum(r[5] == "true" for r in rows[1:]) == len(suppressed)
+    sent = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta"]}).get_json()
+    assert {r["status"] for r in sent["results"]} == {"queued", "suppressed"}
+
+
+def test_first_party_upload_distributes_hashed_identifiers(http, stack, aws):
+    _upload_id, chosen = uploaded(http, stack, aws, 1500, "first_party")
+    session_id, codes = suggested_session(http, stack, aws, ["age", "degree"], chosen)
+    body = process(http, session_id, "confirm", confirmed_variables=codes, n_clusters=10).get_json()
+    assert body["status"] == "complete", body
+    sent = http.post("/api/distribute", json={"audience_id": body["audience_id"],
+                                              "platforms": ["meta", "liveramp"]}).get_json()
+    meta = [r for r in sent["results"] if r["platform"] == "meta"]
+    assert {r["status"] for r in meta} <= {"queued", "too_small"} and any(r["status"] == "queued" for r in meta)
+    assert {r["status"] for r in sent["results"] if r["platform"] == "liveramp"} == {"not_applicable"}
+    queued = next(r for r in meta if r["status"] == "queued")
+    payload = json.loads(aws("s3").get_object(
+        Bucket=stack.ref("ArtifactsBucket"),
+        Key=f"outbox/{sent['distribution_id']}/meta/{queued['group_id']}.json")["Body"].read())["payload"]
+    data = payload["users"]["payload"]["data"]
+    assert len(data) == queued["size"] and all(len(row[0]) == 64 for row in data)
+    assert "example.invalid" not in json.dumps(payload)

@@ -37,6 +37,19 @@ TYPES = ("psychographic", "demographic", "behavioral")
 AUDIENCE_PREFIX = "audiences/"
 
 
+def plain(value: Any) -> Any:
+    """JSON- and DynamoDB-safe: NumPy scalars to Python numbers, NaN and infinities to None."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -273,6 +286,7 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
                 "total_records": int(result["rows"].size), "record_set_size": recs.n, "k": result["k"],
                 "objective": result["objective"], "segments": result["segments"], "created_at": _now(),
                 "source": recs.source.get("title")}
+    audience = plain(audience)
     store = ArtifactStore(settings.artifacts_bucket())
     store.put_bytes(f"{AUDIENCE_PREFIX}{audience_id}/assignment.json", json.dumps(
         {"rows": result["rows"].tolist(), "labels": result["labels"].tolist()}).encode(), "application/json")

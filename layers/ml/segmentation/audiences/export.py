@@ -17,6 +17,11 @@ from segmentation.platform import aws, settings
 from segmentation.platform.storage import ArtifactStore
 
 INLINE_LIMIT = 5 * 1024 * 1024  # API Gateway + Lambda answer at most 6 MB; stay clear of it
+
+
+def inline_limit() -> int:
+    """Bytes above which an export goes through S3 (EXPORT_INLINE_LIMIT, default 5 MiB)."""
+    return int(settings.optional("EXPORT_INLINE_LIMIT", str(INLINE_LIMIT)))
 EXPORT_PREFIX = "exports/"
 URL_SECONDS = 900
 
