@@ -33,25 +33,12 @@ def _text_model() -> dict[str, Any]:
     return {"version": latest["version"], "promoted_at": latest.get("promoted_at"), "ok": True}
 
 
-def _audiences(name: str) -> Callable[[], dict[str, Any]]:
-    def check() -> dict[str, Any]:
-        from segmentation.audiences import health
-
-        return health.CHECKS[name]()
-
-    return check
-
-
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "entities_table": table_check(settings.entities_table),
     "events_table": table_check(settings.events_table),
     "artifacts_bucket": _bucket,
     "training_pipeline": _state_machine,
     "text_model": _text_model,
-    # the audience builder's components, named as seed 003 names them
-    "variable_selector": _audiences("variable_selector"),
-    "clustering_engine": _audiences("clustering_engine"),
-    "data_retriever": _audiences("data_retriever"),
 }
 
 
