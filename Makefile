@@ -10,7 +10,7 @@ RECORDS := layers/ml/segmentation/audiences/records/panel/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder records demo up test test-unit test-integration test-e2e lint bench fire lock clean
+.PHONY: venv encoder records demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean
 
 venv: $(STAMP)
 
@@ -54,6 +54,10 @@ test-integration: venv encoder records
 
 test-e2e: venv encoder records
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
+test-contract: venv encoder records
+	$(BIN)/python -m pytest -q tests/contract
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml
