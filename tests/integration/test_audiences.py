@@ -313,3 +313,19 @@ def test_first_party_upload_distributes_hashed_identifiers(http, stack, aws):
     data = payload["users"]["payload"]["data"]
     assert len(data) == queued["size"] and all(len(row[0]) == 64 for row in data)
     assert "example.invalid" not in json.dumps(payload)
+
+
+def test_refine_narrows_the_suggestions_and_keeps_the_history(http, stack, aws):
+    session_id, codes = suggested_session(http, stack, aws, ["age", "sex", "degree"], PANEL)
+    done = process(http, session_id, "confirm", confirmed_variables=codes, n_clusters=12)
+    assert done.status_code == 200, done.get_json()
+    refined = process(http, session_id, "refine", confirmed_variables=["gss.age", "gss.degree"])
+    assert refined.status_code == 200, refined.get_json()
+    body = refined.get_json()
+    assert body["status"] == "variables_suggested" and body["total_suggested"] == 2
+    assert process(http, session_id, "refine", confirmed_variables=["gss.partyid"]).status_code == 422
+    again = process(http, session_id, "confirm", confirmed_variables=["gss.age", "gss.degree"], n_clusters=12)
+    assert again.status_code == 200 and again.get_json()["audience_id"] != done.get_json()["audience_id"]
+    history = session_item(stack, aws, session_id)["history"]
+    assert [(h["action"], h["outcome"]) for h in history] == [
+        ("confirm", "complete"), ("refine", "variables_suggested"), ("confirm", "complete")]

@@ -149,21 +149,27 @@ def process(session_id: str, action: str, payload: dict[str, Any]) -> dict[str, 
 
 
 def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any]) -> dict[str, Any]:
-    if action == "refine":
-        text = payload.get("input") or session.get("query")
-        chosen = session["record_set"] if not any(payload.get(f) for f in ("data_type", "subtype", "upload_id")) \
-            else records.resolve(payload.get("data_type"), payload.get("subtype"), payload.get("upload_id"))
+    """process: search for the input in the chosen record set. refine: new input (or a new record set)
+    searches again; confirmed_variables alone narrow the current suggestions to those codes; neither
+    repeats the last search."""
+    new_set = any(payload.get(f) for f in ("data_type", "subtype", "upload_id"))
+    if action == "refine" and not new_set:
+        chosen = session["record_set"]
     else:
-        text = payload.get("input")
         chosen = records.resolve(payload.get("data_type"), payload.get("subtype"), payload.get("upload_id"))
-    query = check_input(text)
-    if chosen["record_set"] == "upload":
-        load_records(chosen)  # 404 / 422 for an upload that does not exist or failed validation
-    suggestions = suggest(query, chosen)
-    if payload.get("confirmed_variables") and action == "refine":
-        known = {s["code"] for s in suggestions}
-        suggestions = [s for s in suggestions if s["code"] in set(payload["confirmed_variables"])] or suggestions
-        del known
+    if action == "refine" and payload.get("confirmed_variables") and not payload.get("input") and not new_set:
+        query = session["query"]
+        wanted = list(dict.fromkeys(payload["confirmed_variables"]))
+        by_code = {s["code"]: s for s in session.get("suggestions", [])}
+        if unknown := [c for c in wanted if c not in by_code]:
+            raise InvalidInput(f"not among this session's suggestions: {', '.join(unknown)}",
+                               field="payload.confirmed_variables")
+        suggestions = [by_code[c] for c in wanted]
+    else:
+        query = check_input(payload.get("input") or (session.get("query") if action == "refine" else None))
+        if chosen["record_set"] == "upload":
+            load_records(chosen)  # 404 / 422 for an upload that does not exist or failed validation
+        suggestions = suggest(query, chosen)
     if not suggestions:
         raise InvalidInput(f"no variable of the {chosen['record_set']} record set matches {query!r}; rephrase",
                            field="payload.input")
