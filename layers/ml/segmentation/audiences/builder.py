@@ -107,9 +107,16 @@ def suggest(query: str, chosen: dict[str, Any], k: int = SUGGESTIONS) -> list[di
     catalog = catalog_module.load_catalog()
     held = _held_columns(chosen)
     if held is None:
-        results = search_module.search(query, k=k, record_set=chosen["record_set"])
+        # the catalog knows every panel variable; the record set keeps those answered by enough people
+        present = load_records(chosen).column_index
+        results = search_module.search(query, k=min(100, 3 * k), record_set=chosen["record_set"])
     else:
-        results = [r for r in search_module.search(query, k=100) if r["code"] in held][:k]
+        # an upload holds few columns: all of its matched ones, those the search ranks for the query first
+        ranked = [r for r in search_module.search(query, k=100) if r["code"] in held]
+        found = {r["code"] for r in ranked}
+        rest = [{**entry, "score": 0.0} for code in held if code not in found
+                if (entry := catalog.get(code)) is not None]
+        results = (ranked + rest)[:k]
     suggestions = []
     for result in results:
         if held is not None:
@@ -117,12 +124,14 @@ def suggest(query: str, chosen: dict[str, Any], k: int = SUGGESTIONS) -> list[di
         else:
             entry = catalog.get(result["code"]) or {}
             column = (entry.get("columns") or {}).get(chosen["record_set"])
+            if column not in present:
+                continue
         if not column:
             continue
         suggestions.append({"code": result["code"], "description": result["description"], "type": result["type"],
                             "category": result.get("category"), "relevance_score": round(float(result["score"]), 4),
                             "column": column})
-    return suggestions
+    return suggestions[:k]
 
 
 def _grouped(suggestions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

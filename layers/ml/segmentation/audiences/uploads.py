@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+import re
 import time
 import uuid
 from datetime import UTC, datetime
@@ -82,8 +83,12 @@ def _match(column: str) -> dict[str, Any] | None:
         from segmentation.audiences import search
     except ImportError:
         return None
-    results = search.search(name.replace("_", " "), k=1)
-    if results:
+    words = [w for w in re.split(r"[^a-z0-9]+", name) if len(w) >= 3]
+    if not words:
+        return None
+    results = search.search(" ".join(words), k=1, record_set=None)
+    # the best match counts only when its description names a word of the column's name
+    if results and any(w in results[0]["description"].lower() for w in words):
         return {"code": results[0]["code"], "description": results[0]["description"], "by": "description"}
     return None
 
