@@ -238,6 +238,7 @@ def test_a_failed_clustering_keeps_the_session_and_records_why(http, stack, aws)
     session_id, codes = suggested_session(http, stack, aws, ["age", "sex"], PANEL)
     response = process(http, session_id, "confirm", confirmed_variables=codes, min_size=0.4, max_size=0.45)
     assert response.status_code == 422, response.get_json()
+    assert error_fields(response)[0].startswith("payload."), response.get_json()
     item = session_item(stack, aws, session_id)
     assert item["status"] == "variables_suggested"
     assert item["last_error"]["action"] == "confirm" and item["last_error"]["reason"]

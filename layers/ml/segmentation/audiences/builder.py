@@ -286,10 +286,11 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
         reason = str(error)
         sessions.record_failure(session, "confirm", reason)
         logger.info("clustering failed", extra={"session_id": session["session_id"], "reason": reason})
-        if isinstance(error, PlatformError):
+        if isinstance(error, PlatformError) and not isinstance(error, InvalidInput):
             raise
-        raise InvalidInput(reason, field="payload." + str(getattr(error, "field", "") or "confirmed_variables")
-                           .removeprefix("payload.")) from error
+        # the clusterer names its own parameter (min_size, max_size, n_clusters): here it is in the payload
+        field = str(getattr(error, "field", "") or "confirmed_variables").removeprefix("payload.")
+        raise InvalidInput(reason, field=f"payload.{field}") from error
     audience_id = str(uuid.uuid4())
     variables = [{k: v for k, v in by_code[c].items()} for c in confirmed]
     clean_room = bool(chosen.get("clean_room"))
