@@ -8,6 +8,7 @@ from segmentation.platform.api import create_app, http_handler
 app = create_app()
 
 
+@app.get("/api/nl/start_session")  # the seed's frontend: fetch('/api/nl/start_session'), a GET
 @app.post("/api/nl/start_session")
 def start_session() -> Response[StartSessionResponse]:
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON,

@@ -20,6 +20,12 @@ def test_start_session_answers_the_seed_shape(cloud):
     assert body["status"] == "ready" and body["session_id"] and body["message"]
 
 
+def test_the_seed_frontend_starts_a_session_with_a_plain_fetch(cloud):
+    """React Query example: fetch('/api/nl/start_session') with no method."""
+    response = cloud.http.get("/api/nl/start_session")
+    assert response.status_code == 201 and response.json()["status"] == "ready"
+
+
 def test_variable_selection_request_of_the_seed_without_an_upload_says_how_to_upload(cloud):
     """The seed's own request: first_party / rampid. Our first-party audiences segment the user's file,
     so without one the answer is a 422 that explains the upload."""
