@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print their table, record it in docs/benchmarks.md.
 
-    python benchmarks/run.py [--only audiences_builder|foundation|jobs|learning|segments|text]
+    python benchmarks/run.py [--only audiences|audiences_builder|foundation|jobs|learning|segments|text]
 """
 
 import argparse
@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import (
     bench_audiences_builder,
+    bench_audiences_search,
     bench_foundation,
     bench_jobs,
     bench_learning,
@@ -19,7 +20,8 @@ from benchmarks import (
 )
 from benchmarks.common import print_table, record
 
-SUITES = {"audiences_builder": bench_audiences_builder.run, "foundation": bench_foundation.run, "jobs": bench_jobs.run,
+SUITES = {"audiences": bench_audiences_search.run, "audiences_builder": bench_audiences_builder.run,
+          "foundation": bench_foundation.run, "jobs": bench_jobs.run,
           "learning": bench_learning.run,
           "segments": bench_segments.run, "text": bench_text.run}
 

@@ -1,1 +1,1 @@
-"""Audiences: the natural-language audience builder (seed 003)."""
+"""Audiences service (seed 003): the variable catalog, its hybrid search, and the audience builder."""
