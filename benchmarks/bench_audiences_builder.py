@@ -3,7 +3,6 @@ set), `confirm` (features + size-constrained K-medians + traits + lifestyle) on 
 8 variables and on the 33,120 ZCTAs, and the CSV export of 33,120 rows; each next to a baseline measured in
 the same run (plain scikit-learn KMeans on the same features; pandas' to_csv of the same table)."""
 
-import importlib.util
 import statistics
 import time
 
@@ -38,14 +37,10 @@ def run() -> list[tuple[str, str, str]]:
     from segmentation.audiences import builder, export, records
 
     rows: list[tuple[str, str, str]] = []
-    if importlib.util.find_spec("segmentation.audiences.search") is None:
-        rows.append(("process (search within a record set), p50", ("not measured: the catalog search (issue 12) "
-                     "is not in this build"), "<= 150 ms warm"))
-    else:
-        chosen = records.resolve("third_party", None, None)
-        builder.suggest("environmentally conscious millennials", chosen)
-        samples = _timed(lambda: builder.suggest("environmentally conscious millennials", chosen), 20)
-        rows.append(("process (search within a record set)", summary_ms(samples), "p50 <= 150 ms warm"))
+    chosen = records.resolve("third_party", None, None)
+    builder.suggest("environmentally conscious millennials", chosen)
+    samples = _timed(lambda: builder.suggest("environmentally conscious millennials", chosen), 20)
+    rows.append(("process: suggestions from the search within the panel", summary_ms(samples), "p50 <= 150 ms warm"))
     panel, zcta = records.load_builtin("panel"), records.load_builtin("zcta")
     for recs, columns, label, budget in ((panel, PANEL, "panel 5,215 x 8 variables", "<= 2 s warm"),
                                          (zcta, ZCTA, "ZCTAs 33,120 x 5 variables", "<= 5 s warm")):

@@ -28,7 +28,8 @@ CHECKS = {
     "artifacts_bucket": bucket_check,
     "training_pipeline": state_machine_check,
     "text_model": text_model_check,
-    # the audience builder's components as seed 003 names them; variable_selector joins with issue 12
+    # the audience builder's components as seed 003 names them
+    "variable_selector": audiences_health.variable_selector,
     "clustering_engine": audiences_health.clustering_engine,
     "data_retriever": audiences_health.data_retriever,
 }

@@ -1,12 +1,7 @@
-"""Seed 003 (Activation Manager): every documented call, verbatim, against the local cloud over HTTP.
-The calls that need suggested variables wait for the catalog search (issue 12) and say so when skipped."""
+"""Seed 003 (Activation Manager): every documented call, verbatim, against the local cloud over HTTP."""
 
-import importlib.util
 
-import pytest
 
-NEEDS_SEARCH = pytest.mark.skipif(importlib.util.find_spec("segmentation.audiences.search") is None,
-                                  reason="the catalog search (issue 12) is not in this build")
 
 
 def start(cloud) -> dict:
@@ -39,7 +34,6 @@ def test_variable_selection_request_of_the_seed_without_an_upload_says_how_to_up
     assert body["errors"][0]["field"] == "payload.upload_id" and "/api/audiences/uploads" in body["message"]
 
 
-@NEEDS_SEARCH
 def test_variables_suggested_then_complete_then_export_and_distribute(cloud):
     session = start(cloud)
     response = cloud.http.post("/api/nl/process", json={
@@ -71,7 +65,6 @@ def test_variables_suggested_then_complete_then_export_and_distribute(cloud):
     assert sent.status_code == 200 and sent.json()["status"] and isinstance(sent.json()["results"], list)
 
 
-@NEEDS_SEARCH
 def test_health_names_the_seed_components(cloud):
     body = cloud.http.get("/api/health").json()
     assert {"variable_selector", "clustering_engine", "data_retriever"} <= set(body["components"])

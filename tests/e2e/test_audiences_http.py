@@ -1,16 +1,12 @@
 """The audience builder on the local cloud (`make up`), over HTTP only: a first-party file sent with the
-presigned S3 POST, its validation report, and (with the catalog search of issue 12 deployed) the whole
-process -> confirm -> export -> distribute workflow."""
+presigned S3 POST, its validation report, and the whole process -> confirm -> export -> distribute
+workflow on each record set."""
 
 import csv
-import importlib.util
 import io
 
 import pytest
 import requests
-
-NEEDS_SEARCH = pytest.mark.skipif(importlib.util.find_spec("segmentation.audiences.search") is None,
-                                  reason="the catalog search (issue 12) is not in this build")
 
 
 def people_csv(n: int) -> bytes:
@@ -55,7 +51,6 @@ def test_session_state_machine_over_http(cloud):
     assert missing.status_code == 404
 
 
-@NEEDS_SEARCH
 @pytest.mark.parametrize("record_set", [{}, {"subtype": "postal_code"}])
 def test_workflow_on_the_built_in_record_sets(cloud, record_set):
     session = cloud.http.post("/api/nl/start_session").json()
@@ -77,7 +72,6 @@ def test_workflow_on_the_built_in_record_sets(cloud, record_set):
     assert sent.status_code == 200 and sent.json()["results"]
 
 
-@NEEDS_SEARCH
 def test_workflow_on_an_upload(cloud):
     report = upload(cloud)
     session = cloud.http.post("/api/nl/start_session").json()

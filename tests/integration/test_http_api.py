@@ -20,7 +20,7 @@ def echo(emulator) -> Client:
 
 
 COMPONENTS = {"entities_table", "events_table", "artifacts_bucket", "training_pipeline", "text_model",
-              "clustering_engine", "data_retriever"}
+              "variable_selector", "clustering_engine", "data_retriever"}
 
 
 def test_health_reports_every_component(seeded_stack, http):
