@@ -109,7 +109,20 @@ def suggest(query: str, chosen: dict[str, Any], k: int = SUGGESTIONS) -> list[di
     if held is None:
         # the catalog knows every panel variable; the record set keeps those answered by enough people
         present = load_records(chosen).column_index
-        results = search_module.search(query, k=min(100, 3 * k), record_set=chosen["record_set"])
+        # the best of each type, as the seed groups them: "millennials" asks for an age as much as for values
+        per_type = math.ceil(k / len(TYPES))
+        results = sorted((r for t in TYPES for r in search_module.search(
+            query, k=3 * per_type, type=t, record_set=chosen["record_set"])), key=lambda r: -r["score"])
+        counts: dict[str, int] = {}
+        picked, used = [], set()
+        for result in results:
+            entry = catalog.get(result["code"]) or {}
+            column = (entry.get("columns") or {}).get(chosen["record_set"])
+            if column in present and column not in used and counts.get(result["type"], 0) < per_type:
+                counts[result["type"]] = counts.get(result["type"], 0) + 1
+                used.add(column)  # several ACS estimates map to one panel column: offer it once
+                picked.append(result)
+        results = picked
     else:
         # an upload holds few columns: all of its matched ones, those the search ranks for the query first
         ranked = [r for r in search_module.search(query, k=100) if r["code"] in held]
