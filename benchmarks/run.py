@@ -15,6 +15,7 @@ from benchmarks.common import print_table, record
 # Suite name -> the module in benchmarks/ whose run() returns its rows. One line per suite.
 SUITES = {
     "audiences": "bench_audiences_search",
+    "audiences_builder": "bench_audiences_builder",
     "candidates": "bench_candidates",
     "clustering": "bench_clustering",
     "foundation": "bench_foundation",

@@ -1,10 +1,12 @@
 """`make demo`: stand up the embedded local cloud, deploy template.yaml, promote the shipped text model,
 segment realistic job ads over HTTP, then retrain through Step Functions by uploading a corpus under
 the corpus prefix, show /segment answering from the newly promoted version, and take a job ad through
-the jobs service (schedule, badge, preview, pins, platform targeting, feedback), and the candidates service
-(bulk import, training run, named segments, prediction, campaign targeting)."""
+the jobs service (schedule, badge, preview, pins, platform targeting, feedback), the candidates service
+(bulk import, training run, named segments, prediction, campaign targeting), and build an audience
+from a sentence (segments, export, Meta payload) on the GSS panel and a first-party file."""
 
 import json
+import math
 import sys
 import time
 import urllib.error
@@ -252,6 +254,110 @@ def wait_for_execution(sfn, state_machine_arn: str, timeout: float = 900) -> dic
     raise TimeoutError(f"no training run finished within {timeout:.0f} s")
 
 
+def _audience_segments(body: dict) -> None:
+    for s in body["segments"]:
+        if s.get("suppressed"):
+            print(f"      #{s['group_id']:<2} {s['name']:<40} suppressed ({s['reason']})")
+            continue
+        life = s["lifestyle_segments"][0]["name"] if s.get("lifestyle_segments") else "-"
+        print(f"      #{s['group_id']:<2} {s['name']:<40} {s['size']:>5} ({s['size_percentage']:>4.1f}%) "
+              f"{'; '.join(s['dominantTraits'][:2])[:70]} | lifestyle: {life}, diversity {s['diversity_score']}")
+
+
+def demo_people_file(count: int = 1500) -> bytes:
+    """A first-party CRM file: real GSS panel respondents' attributes with obviously fake e-mail addresses."""
+    import csv
+    import io
+
+    from segmentation.audiences import records
+
+    panel = records.load_builtin("panel")
+    columns = ["age", "sex", "degree", "partyid", "natenvir"]
+    values = panel.matrix(columns)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["email", *columns])
+    for i in range(min(count, panel.n)):
+        cells = []
+        for name, value in zip(columns, values[i]):
+            column = panel.column(name)
+            cells.append("" if math.isnan(value) else column["labels"].get(str(int(value)), f"{value:g}")
+                         if column["kind"] == "categorical" else f"{value:g}")
+        writer.writerow([f"Demo.Person{i:05d}@Example.invalid", *cells])
+    return out.getvalue().encode()
+
+
+def audiences_flow(api: str, deployment) -> None:
+    """The natural-language audience builder: panel audience, export, distribution; a first-party upload."""
+    import requests
+
+    out = ROOT / "build" / "demo"
+    out.mkdir(parents=True, exist_ok=True)
+    s3, bucket = boto3.client("s3"), deployment.ref("ArtifactsBucket")
+    _status, session = post(f"{api}/api/nl/start_session", {})
+    print(f"    POST /api/nl/start_session -> {session['status']} {session['session_id']}")
+    query = "environmentally conscious millennials"
+    status, body = post(f"{api}/api/nl/process", {"session_id": session["session_id"], "action": "process",
+                                                  "payload": {"input": query, "data_type": "third_party"}})
+    searchable = status == 200
+    if not searchable:
+        print(f"    process {query!r} -> {status} {body['message']}")
+    else:
+        groups = body["suggested_variables"]
+        print(f"    process {query!r} on the GSS panel -> {body['total_suggested']} variables: "
+              + ", ".join(f"{t} {len(v)}" for t, v in groups.items()))
+        codes = [v["code"] for group in groups.values() for v in group][:8]
+        print(f"    confirming {codes}")
+        status, body = post(f"{api}/api/nl/process", {"session_id": session["session_id"], "action": "confirm",
+                                                      "payload": {"confirmed_variables": codes}})
+        print(f"    confirm -> {status} {body.get('status')}: {len(body.get('segments', []))} segments of "
+              f"{body.get('total_records')} respondents")
+        if status == 200:
+            _audience_segments(body)
+            audience_id = body["audience_id"]
+            with urllib.request.urlopen(f"{api}/api/export/{audience_id}?format=csv", timeout=60) as response:
+                text = response.read().decode()
+            path = out / f"audience_{audience_id}.csv"
+            path.write_text(text)
+            print(f"    GET /api/export/{audience_id}?format=csv -> {len(text.splitlines())} lines -> {path}")
+            status, sent = post(f"{api}/api/distribute", {"audience_id": audience_id, "platforms": ["meta", "google"]})
+            print(f"    POST /api/distribute (panel: segment definitions) -> {sent['status']}: "
+                  f"{sorted({r['status'] for r in sent['results']})}")
+
+    print("    first-party file: 1,500 real GSS respondents' attributes, fake e-mail addresses (example.invalid)")
+    _status, ticket = post(f"{api}/api/audiences/uploads", {"filename": "crm.csv", "subtype": "email"})
+    sent = requests.post(ticket["url"], data=ticket["fields"], files={"file": ("crm.csv", demo_people_file(), "text/csv")},
+                         timeout=60)
+    _status, report = call("GET", f"{api}/api/audiences/uploads/{ticket['upload_id']}")
+    print(f"    presigned POST -> {sent.status_code}; GET /api/audiences/uploads/{ticket['upload_id']} -> "
+          f"{report['status']}, {report['accepted']} rows, matched "
+          f"{[c['column'] + '=' + c['matched']['code'] for c in report['columns'] if c.get('matched')]}")
+    if not searchable:
+        print("    (the rest of the audience flow waits for the catalog search of issue 12)")
+        return
+    _status, session = post(f"{api}/api/nl/start_session", {})
+    status, body = post(f"{api}/api/nl/process", {"session_id": session["session_id"], "action": "process", "payload": {
+        "input": "environmentally conscious young adults", "data_type": "first_party", "subtype": "email",
+        "upload_id": ticket["upload_id"]}})
+    codes = [v["code"] for group in body.get("suggested_variables", {}).values() for v in group]
+    status, body = post(f"{api}/api/nl/process", {"session_id": session["session_id"], "action": "confirm",
+                                                  "payload": {"confirmed_variables": codes}})
+    print(f"    first-party confirm on {codes} -> {status}: {len(body.get('segments', []))} segments")
+    if status != 200:
+        return
+    _audience_segments(body)
+    status, sent = post(f"{api}/api/distribute", {"audience_id": body["audience_id"], "platforms": ["meta"]})
+    queued = [r for r in sent["results"] if r["status"] == "queued"]
+    print(f"    POST /api/distribute meta -> {sent['status']}: {len(queued)} segments queued, "
+          f"{len(sent['results']) - len(queued)} not ({sorted({r['status'] for r in sent['results']})})")
+    if queued:
+        key = queued[0]["location"].split(f"{bucket}/", 1)[1]
+        payload = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        path = out / "meta_payload.json"
+        path.write_bytes(payload)
+        print(f"    Meta payload of segment #{queued[0]['group_id']} (SHA-256 of normalised e-mails) -> {path}")
+
+
 def main() -> int:
     started = time.perf_counter()
     cloud = LocalCloud(ROOT / "template.yaml", "audience-segmentation", port=free_port(4566), api_port=free_port(3000))  # a `make up` may hold them
@@ -311,6 +417,8 @@ def main() -> int:
 
     print("\n[10] candidates service: bulk import of 1,000 survey respondents -> training -> named segments")
     candidates_flow(api, deployment)
+    print("\n[11] audiences: natural-language audience builder on the GSS panel and a first-party file")
+    audiences_flow(api, deployment)
     cloud.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; training run {execution['status']}.")
     return 0 if execution["status"] == "SUCCEEDED" else 1

@@ -244,7 +244,7 @@ class Deployer:
     def _bucket(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
         _allow_only(logical_id, "AWS::S3::Bucket", props,
                     {"BucketName", "VersioningConfiguration", "BucketEncryption", "PublicAccessBlockConfiguration",
-                     "Tags"})
+                     "Tags", "LifecycleConfiguration", "CorsConfiguration"})
         props = self._resolve(logical_id, props)
         name = props.get("BucketName", f"{self.stack_name}-{logical_id}".lower())
         s3 = self.client("s3")
@@ -268,6 +268,23 @@ class Deployer:
         if "PublicAccessBlockConfiguration" in props:
             s3.put_public_access_block(Bucket=name,
                                        PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        if "LifecycleConfiguration" in props:  # CloudFormation's shape -> the S3 API's
+            rules = []
+            for rule in props["LifecycleConfiguration"]["Rules"]:
+                api_rule: dict[str, Any] = {"ID": rule.get("Id", ""), "Status": rule["Status"],
+                                            "Filter": {"Prefix": rule.get("Prefix", "")}}
+                if "ExpirationInDays" in rule:
+                    api_rule["Expiration"] = {"Days": rule["ExpirationInDays"]}
+                if "NoncurrentVersionExpiration" in rule:
+                    api_rule["NoncurrentVersionExpiration"] = {
+                        "NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}
+                rules.append(api_rule)
+            s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
+        if "CorsConfiguration" in props:
+            renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds"}
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
+                {renamed.get(k, k): v for k, v in rule.items() if k != "Id"}
+                for rule in props["CorsConfiguration"]["CorsRules"]]})
         return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
 
     # ---- AWS::Serverless::HttpApi

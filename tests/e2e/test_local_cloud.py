@@ -21,7 +21,8 @@ def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
         assert body["status"] == "healthy" and body["version"]
         assert body["components"] == {
             "entities_table": "ok", "events_table": "ok", "artifacts_bucket": "ok", "training_pipeline": "ok",
-            "text_model": "ok"}
+            "text_model": "ok", "variable_selector": "ok",
+            "clustering_engine": "ok", "data_retriever": "ok"}
 
 
 def test_segment_answers_right_after_up(cloud):

@@ -19,7 +19,8 @@ def echo(emulator) -> Client:
     return http_client(deploy(ECHO_TEMPLATE, "echo"))
 
 
-COMPONENTS = {"entities_table", "events_table", "artifacts_bucket", "training_pipeline", "text_model"}
+COMPONENTS = {"entities_table", "events_table", "artifacts_bucket", "training_pipeline", "text_model",
+              "variable_selector", "clustering_engine", "data_retriever"}
 
 
 def test_health_reports_every_component(seeded_stack, http):
