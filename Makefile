@@ -8,7 +8,7 @@ ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean package token fuzz load
 
 venv: $(STAMP)
 
@@ -34,6 +34,16 @@ up: venv encoder
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
+
+# A demo user's access token on the running local cloud (last line): make token ROLE=read|write|admin
+ROLE ?= admin
+token: venv
+	@$(BIN)/python -m localcloud token --role $(ROLE)
+
+# Build every function and layer for Lambda (python3.12, the template's architecture) into .aws-sam/build,
+# with sizes against the 250 MB limit (fails when one is over). Then: sam deploy --guided (docs/operations.md).
+package: venv encoder
+	$(BIN)/python scripts/package.py
 
 test: venv encoder
 	$(BIN)/cfn-lint template.yaml

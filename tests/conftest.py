@@ -54,7 +54,26 @@ class RunningCloud:
     http: ApiClient = field(init=False)
 
     def __post_init__(self):
-        self.http = ApiClient(self.api_url)
+        # Authenticated once, here, for every HTTP-tier test: the admin demo user (admin includes write and
+        # read). Tests of authentication itself use `anonymous()` or `client(role)`.
+        self.http = self.client("admin")
+
+    def token(self, role: str = "admin") -> str:
+        """An access token of the stack's demo user for `role` (see localcloud/tokens.py)."""
+        import boto3
+        from localcloud.tokens import stack_token
+
+        stack = requests.get(f"{self.endpoint}/_local/stack", timeout=30).json()
+        cognito = boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name=stack["region"])
+        return stack_token(stack["outputs"], cognito, role)
+
+    def client(self, role: str) -> "ApiClient":
+        client = ApiClient(self.api_url)
+        client.headers["Authorization"] = f"Bearer {self.token(role)}"
+        return client
+
+    def anonymous(self) -> "ApiClient":
+        return ApiClient(self.api_url)
 
 
 def start_cloud(port: int, api_port: int) -> subprocess.Popen:
