@@ -4,8 +4,11 @@ segmentation/platform/auth.py ROUTE_ROLES (403 otherwise)."""
 
 import re
 import time
+import uuid
 
+import boto3
 import pytest
+import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 from localcloud.template import load_template
@@ -85,10 +88,16 @@ def test_roles_are_enforced_per_route_with_a_403_that_names_the_role(cloud):
     assert refused.status_code == 403
     assert "write" in refused.json()["message"]
     created = writer.post("/api/v1/segments", json={
-        "name": "Auth test", "persona_type": "job_seeker", "segmentation_strategy": "behavioral",
-        "criteria": {"behavior_patterns": ["applied"]}})
+        "persona_id": str(uuid.uuid4()), "segment_name": "Auth test", "strategy": "behavioral",
+        "criteria": {"content_preferences": ["running"], "engagement_frequency": "weekly"}})
     assert created.status_code == 201, created.text
-    segment_id = created.json()["segment_id"]
+    segment_id = created.json()["id"]
+    assert writer.put(f"/api/v1/segments/{segment_id}", json={"description": "renamed"}).status_code == 200
+    stack = requests.get(f"{cloud.endpoint}/_local/stack", timeout=30).json()
+    item = boto3.client("dynamodb", endpoint_url=cloud.endpoint, region_name=stack["region"]).get_item(
+        TableName=stack["outputs"]["EntitiesTableName"], Key={"pk": {"S": f"SEGMENT#{segment_id}"},
+                                                             "sk": {"S": "SEGMENT"}})["Item"]
+    assert item["created_by"]["S"] == "demo-write" and item["updated_by"]["S"] == "demo-write"
     deleted_by_writer = writer.delete(f"/api/v1/segments/{segment_id}")
     assert deleted_by_writer.status_code == 403 and "admin" in deleted_by_writer.json()["message"]
     assert cloud.http.delete(f"/api/v1/segments/{segment_id}").status_code == 200
