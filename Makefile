@@ -45,6 +45,15 @@ token: venv
 package: venv encoder
 	$(BIN)/python scripts/package.py
 
+# Schemathesis against docs/openapi.json on a local cloud, longer than the bounded run inside make test.
+FUZZ_EXAMPLES ?= 150
+fuzz: venv encoder
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
+
+# 16 clients for 60 s on loopback against a local cloud it starts and stops; checks no write was lost.
+load: venv encoder
+	$(BIN)/python benchmarks/load.py
+
 test: venv encoder
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m pytest -q

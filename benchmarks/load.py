@@ -151,7 +151,7 @@ def verify(api: str, port: int, stack: dict, fixtures: dict, ledger: Ledger) -> 
         while True:
             page = session.get(f"{api}{BASE}/{segment}/members", timeout=60,
                                params={"limit": 100, **({"cursor": cursor} if cursor else {})}).json()
-            found |= {m["user_id"] for m in page["members"]}
+            found |= {m["user_id"] for m in page["items"]}
             cursor = page.get("next_cursor")
             if not cursor:
                 break
