@@ -8,7 +8,7 @@ ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean package token fuzz load
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean package layers-host token fuzz load
 
 venv: $(STAMP)
 
@@ -28,8 +28,13 @@ $(ENCODER): $(STAMP)
 demo: venv encoder
 	$(BIN)/python scripts/demo.py
 
-up: venv encoder
-	$(BIN)/python -m localcloud up --seed-model models/text/default
+# The local cloud import-checks every function against its layers as built for Lambda, with host wheels
+# (.aws-sam/host, rebuilt only when the template, layers, functions or lock change).
+up: venv encoder layers-host
+	LOCALCLOUD_LAYER_BUILD=.aws-sam/host $(BIN)/python -m localcloud up --seed-model models/text/default
+
+layers-host: venv encoder
+	$(BIN)/python scripts/package.py --host --build-dir .aws-sam/host --if-changed --skip-import-check
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv

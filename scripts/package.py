@@ -164,6 +164,21 @@ def layer_ids(props: dict[str, Any], globals_: dict[str, Any]) -> list[str]:
     return ids
 
 
+def inputs_digest(template_path: Path, host: bool) -> str:
+    """What a build depends on: the template, every file under the layers' and functions' folders (path, size,
+    mtime), the lock, this script and the interpreter (host builds)."""
+    digest = hashlib.sha256()
+    for path in (template_path, CONSTRAINTS, Path(__file__)):
+        digest.update(path.read_bytes())
+    for folder in ("layers", "functions"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(f"{host}:{sys.executable if host else ''}".encode())
+    return digest.hexdigest()
+
+
 IMPORT_PROBE = """
 import importlib.util, os, sys
 code, module = sys.argv[1], sys.argv[2]
@@ -178,7 +193,7 @@ def import_check(python: str, function_dir: Path, handler: str, layer_dirs: list
     env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "package-check", "AWS_SECRET_ACCESS_KEY": "package-check",
            "POWERTOOLS_METRICS_NAMESPACE": "package-check", "LAMBDA_TASK_ROOT": str(function_dir)}
-    done = subprocess.run([python, "-I", "-c", IMPORT_PROBE, str(function_dir), module,
+    done = subprocess.run([python, "-I", "-S", "-c", IMPORT_PROBE, str(function_dir), module,
                            *(str(d / "python") for d in layer_dirs)],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     return None if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
@@ -192,10 +207,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="install the host's wheels for the host's Python (the local cloud's layer build)")
     parser.add_argument("--skip-import-check", action="store_true")
     parser.add_argument("--sizes-json", help="also write the sizes here")
+    parser.add_argument("--if-changed", action="store_true",
+                        help="do nothing when the build dir was built from the same inputs (template, layers, lock)")
     args = parser.parse_args(argv)
+    build = Path(args.build_dir)
+    digest = inputs_digest(Path(args.template), args.host)
+    stamp = build / ".inputs"
+    if args.if_changed and stamp.is_file() and stamp.read_text() == digest:
+        print(f"package: {build} is up to date")
+        return 0
 
     template = load_template(args.template)
-    build = Path(args.build_dir)
     cache = ROOT / ".aws-sam" / "cache"
     globals_ = template.get("Globals", {}).get("Function", {})
     runtime = globals_.get("Runtime", "python3.12")
@@ -208,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     build.mkdir(parents=True)
     cache.mkdir(parents=True, exist_ok=True)
     resources = template["Resources"]
-    print(f"package: {runtime} {architecture} ({'host wheels' if args.host else ', '.join(platforms)}) -> {build}")
+    target = f"host Python {python_version}, host wheels" if args.host else f"{runtime} {architecture}, " + ", ".join(platforms)
+    print(f"package: {target} -> {build}")
 
     layers: dict[str, dict[str, Any]] = {}
     for logical_id, resource in resources.items():
@@ -274,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     if failures:
         print("\npackage FAILED:\n  " + "\n  ".join(failures), file=sys.stderr)
         return 1
+    stamp.write_text(digest)
     print(f"\npackage: {len(functions)} functions, {len(layers)} layers, all under 250 MB; "
           f"template: {build / 'template.yaml'}")
     return 0

@@ -76,8 +76,23 @@ class RunningCloud:
         return ApiClient(self.api_url)
 
 
+HOST_LAYERS = ROOT / ".aws-sam" / "host"
+
+
+def host_layer_build() -> Path:
+    """The layers built as for Lambda but with this interpreter's wheels (scripts/package.py --host): the
+    local cloud import-checks each function against them (localcloud/lambda_runtime.py). Built once and
+    rebuilt only when the template, layers, functions or the lock change."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "package.py"), "--host", "--build-dir",
+                           str(HOST_LAYERS), "--if-changed", "--skip-import-check"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"the host layer build failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return HOST_LAYERS
+
+
 def start_cloud(port: int, api_port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOCALCLOUD_LAYER_BUILD": str(host_layer_build())}
     return subprocess.Popen(
         [sys.executable, "-m", "localcloud", "up", "--port", str(port), "--api-port", str(api_port), "--quiet",
          "--seed-model", "models/text/default"],

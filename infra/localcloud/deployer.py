@@ -9,6 +9,7 @@ LocalStack's free edition enforce IAM); cfn-lint validates them and AWS enforces
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 import boto3
 from botocore.exceptions import ClientError
 
+from localcloud import lambda_runtime
 from localcloud.template import Resolver, TemplateError, load_template, references
 
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
@@ -228,6 +230,13 @@ class Deployer:
             Description=props.get("Description", ""), Content={"ZipFile": buffer.getvalue()},
             CompatibleRuntimes=props.get("CompatibleRuntimes", []))
         arn = published["LayerVersionArn"]
+        host_build = os.environ.get("LOCALCLOUD_LAYER_BUILD")  # `make package --host`'s output (lambda_runtime)
+        if host_build:
+            built = Path(host_build) / logical_id / "python"
+            if not built.is_dir():
+                raise TemplateError(f"{logical_id}: LOCALCLOUD_LAYER_BUILD={host_build} has no {logical_id}/python "
+                                    "(run scripts/package.py --host --build-dir it)")
+            lambda_runtime.layer_paths[arn] = built.resolve()
         return arn, {"Arn": arn}
 
     # ---- AWS::DynamoDB::Table
