@@ -106,9 +106,13 @@ def client(index: int, api: str, port: int, fixtures: dict, ledger: Ledger, dead
             events = [{"event_id": event_id, "host": "boards.greenhouse.io", "schema_hash": f"load-{index}",
                        "gen_style_id": rng.choice(["concise", "formal"]), "feedback_status": "helpful",
                        "edit_chars": 2} for event_id in ids]
-            if timed(kind, "POST", "/api/extension/learning/sync", (200, 201, 202), json={"events": events}):
-                with ledger.lock:
-                    ledger.events.extend(ids)
+            answer = timed(kind, "POST", "/api/extension/learning/sync", (200,), json={"events": events})
+            if answer is not None:
+                body = answer.json()
+                refused = {r["index"] for r in body["rejections"]}
+                with ledger.lock:  # acknowledged: the events the answer did not reject
+                    ledger.events.extend(event_id for i, event_id in enumerate(ids) if i not in refused)
+                    ledger.errors.extend(f"learning_sync rejected event: {r}" for r in body["rejections"])
     with ledger.lock:
         for segment, users in mine.items():
             ledger.members[segment] |= users

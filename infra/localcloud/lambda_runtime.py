@@ -41,6 +41,7 @@ _code_root = Path(tempfile.mkdtemp(prefix="localcloud-lambda-"))
 echo_logs = False  # the local cloud's server sets this, so function logs also appear on its console
 layer_paths: dict[str, Path] = {}  # layer version ARN -> its host build's python/ folder (see the docstring)
 _import_checks: dict[tuple[str, str], str | None] = {}  # (code sha, layers) -> None or the import error
+_check_locks: dict[tuple[str, str], threading.Lock] = {}
 _IMPORT_PROBE = """
 import importlib.util, os, sys
 code, module = sys.argv[1], sys.argv[2]
@@ -59,20 +60,24 @@ def _check_imports(function: Any, target: Path, module_file: str) -> None:
     if not layer_paths or not all(arn in layer_paths for arn in arns):
         return
     key = (function.code_sha_256, ",".join(arns))
-    with _lock:
-        known = key in _import_checks
-    if not known:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        done = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORT_PROBE, str(target), module_file,
-                               *(str(layer_paths[arn]) for arn in arns)],
-                              capture_output=True, text=True, env=env, timeout=300, check=False)
-        error = None if done.returncode == 0 else (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        with _lock:
-            _import_checks[key] = error
+    with _lock:  # one check per code version, even when its first invocations arrive together
+        check_lock = _check_locks.setdefault(key, threading.Lock())
+    with check_lock:
+        _run_import_check(key, arns, target, module_file)
     error = _import_checks[key]
     if error:
         raise ImportModuleError(f"Unable to import module '{module_file[:-3].replace('/', '.')}': {error} "
                                 f"(imported from the function's code and its layers only)")
+
+
+def _run_import_check(key: tuple[str, str], arns: list[str], target: Path, module_file: str) -> None:
+    if key not in _import_checks:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORT_PROBE, str(target), module_file,
+                               *(str(layer_paths[arn]) for arn in arns)],
+                              capture_output=True, text=True, env=env, timeout=300, check=False)
+        _import_checks[key] = None if done.returncode == 0 else (done.stderr.strip().splitlines()
+                                                                  or ["(no output)"])[-1]
 
 
 class _ThreadRoutedStream(io.TextIOBase):
