@@ -8,7 +8,7 @@ ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean package layers-host token fuzz load
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean package layers-host token fuzz load
 
 venv: $(STAMP)
 
@@ -71,6 +71,10 @@ test-integration: venv encoder
 
 test-e2e: venv encoder
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
+test-contract: venv encoder
+	$(BIN)/python -m pytest -q tests/contract
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml

@@ -13,8 +13,11 @@ app = create_app()
 
 class StyleHint(BaseModel):
     preferred_style_id: str | None
-    source: Literal["form", "segment", "family", "none"]
-    segment_key: Literal["intern", "junior", "senior", "default"] | None
+    source: Literal["form", "segment", "family"] | None = Field(
+        description="The level the hint came from; null when every level is too sparse (seed 004).")
+    segment_key: Literal["intern", "junior", "senior", "default"] | None = Field(
+        description="The form's segment (seed 004 sets it when the source is the segment; here it is set "
+                    "whatever the source, null when the form's events carry no job title).")
     style_stats: dict[str, dict[str, Any]] = Field(
         description="Per style of the level the hint came from: runs, helpful, unhelpful, no_feedback, "
                     "mean_edit_chars, posterior_mean, lower_bound.")

@@ -71,7 +71,7 @@ def test_hints_follow_the_hierarchy_form_segment_family_none(stack, http, aws):
     assert intern["preferred_style_id"] == "warm"
     assert sum(s["runs"] for s in intern["style_stats"].values()) == 13  # every greenhouse run
     lonely = hint(http, "jobs.lever.co", "lonely")
-    assert (lonely["source"], lonely["preferred_style_id"], lonely["segment_key"]) == ("none", None, None)
+    assert (lonely["source"], lonely["preferred_style_id"], lonely["segment_key"]) == (None, None, None)
 
     profile = http.get(PROFILE, query_string={"host": "Jobs.Lever.co", "schema_hash": "lonely"}).get_json()
     assert (profile["family"], profile["runs"], profile["lookback_days"]) == ("lever", 3, 30)

@@ -43,6 +43,9 @@ ROUTE_ROLES: dict[str, str | None] = {
     "POST /api/v1/segments": WRITE,
     "GET /api/v1/segments": READ,
     "GET /api/v1/segments/health": READ,
+    # the trailing-slash companions (seed 001's "/api/v1/segments/"): they reach the create and list functions
+    "POST /api/v1/segments/{proxy+}": WRITE,
+    "GET /api/v1/segments/{proxy+}": READ,
     "GET /api/v1/segments/{segment_id}": READ,
     "PUT /api/v1/segments/{segment_id}": WRITE,
     "DELETE /api/v1/segments/{segment_id}": ADMIN,
