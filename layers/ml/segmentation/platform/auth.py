@@ -61,6 +61,30 @@ ROUTE_ROLES: dict[str, str | None] = {
     # learning (seed 004)
     "POST /api/extension/learning/sync": WRITE,
     "GET /api/extension/learning/profile": READ,
+    # candidates (seed 002): training is admin, deleting a candidate too
+    "POST /api/candidates": WRITE,
+    "GET /api/candidates": READ,
+    "GET /api/candidates/{candidate_id}": READ,
+    "PATCH /api/candidates/{candidate_id}": WRITE,
+    "PUT /api/candidates/{candidate_id}": WRITE,
+    "DELETE /api/candidates/{candidate_id}": ADMIN,
+    "GET /api/candidates/segments": READ,
+    "GET /api/candidates/segments/{segment_id}": READ,
+    "POST /api/candidates/segmentation/train": ADMIN,
+    "GET /api/candidates/segmentation/runs/{run_id}": READ,
+    "POST /api/candidates/segmentation/predict": WRITE,
+    "GET /api/jobs/{jobAdId}/candidate-segments": READ,
+    # audiences (seed 003): distribution is admin
+    "GET /api/variables/search": READ,
+    "GET /api/variables/{code}": READ,
+    "POST /api/nl/start_session": WRITE,
+    "GET /api/nl/start_session": WRITE,  # starts a session too (the seed's form)
+    "POST /api/nl/process": WRITE,
+    "GET /api/audiences/{audience_id}": READ,
+    "POST /api/audiences/uploads": WRITE,
+    "GET /api/audiences/uploads/{upload_id}": READ,
+    "GET /api/export/{audience_id}": READ,
+    "POST /api/distribute": ADMIN,
 }
 
 
