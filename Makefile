@@ -12,7 +12,7 @@ CATALOG := layers/ml/segmentation/audiences/catalog_index/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder catalog records demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean
+.PHONY: venv encoder catalog records demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean package layers-host token fuzz load
 
 venv: $(STAMP)
 
@@ -44,12 +44,36 @@ $(CATALOG): $(ENCODER) scripts/build_catalog.py layers/ml/segmentation/audiences
 demo: venv encoder catalog records
 	$(BIN)/python scripts/demo.py
 
-up: venv encoder catalog records
-	$(BIN)/python -m localcloud up --seed-model models/text/default
+# The local cloud import-checks every function against its layers as built for Lambda, with host wheels
+# (.aws-sam/host, rebuilt only when the template, layers, functions or lock change).
+up: venv encoder catalog records layers-host
+	LOCALCLOUD_LAYER_BUILD=.aws-sam/host $(BIN)/python -m localcloud up --seed-model models/text/default
+
+layers-host: venv encoder catalog records
+	$(BIN)/python scripts/package.py --host --build-dir .aws-sam/host --if-changed --skip-import-check
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
+
+# A demo user's access token on the running local cloud (last line): make token ROLE=read|write|admin
+ROLE ?= admin
+token: venv
+	@$(BIN)/python -m localcloud token --role $(ROLE)
+
+# Build every function and layer for Lambda (python3.12, the template's architecture) into .aws-sam/build,
+# with sizes against the 250 MB limit (fails when one is over). Then: sam deploy --guided (docs/operations.md).
+package: venv encoder catalog records
+	$(BIN)/python scripts/package.py
+
+# Schemathesis against docs/openapi.json on a local cloud, longer than the bounded run inside make test.
+FUZZ_EXAMPLES ?= 150
+fuzz: venv encoder catalog records
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/fuzz
+
+# 16 clients for 60 s on loopback against a local cloud it starts and stops; checks no write was lost.
+load: venv encoder catalog records
+	$(BIN)/python benchmarks/load.py
 
 test: venv encoder catalog records
 	$(BIN)/cfn-lint template.yaml

@@ -6,13 +6,13 @@ import requests
 
 from benchmarks.bench_foundation import _start, _stop
 from benchmarks.bench_text import MODEL, _records, job_ad
-from benchmarks.common import summary_ms, timed_calls
+from benchmarks.common import api_session, summary_ms, timed_calls
 
 
 def run(repeats: int = 50) -> list[tuple[str, str, str]]:
-    process, _seconds, _port, api_port = _start(seed_model=MODEL)
+    process, _seconds, port, api_port = _start(seed_model=MODEL)
     api = f"http://127.0.0.1:{api_port}"
-    session = requests.Session()
+    session = api_session(port)
     ads = [{"title": r["title"], "description": job_ad(r)} for r in _records()[:repeats]]
     try:
         created: list[int] = []

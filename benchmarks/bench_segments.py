@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import requests
 
 from benchmarks.bench_foundation import _start, _stop
-from benchmarks.common import local_client, summary_ms, timed_calls
+from benchmarks.common import api_session, local_client, summary_ms, timed_calls
 
 MEMBERS = 10_000
 VARIANTS = 20
@@ -60,7 +60,7 @@ def _seed_members(endpoint: str, stack: dict, segment_id: str) -> None:
 def run(repeats: int = 100) -> list[tuple[str, str, str]]:
     process, _seconds, port, api_port = _start()
     api, endpoint = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{port}"
-    session = requests.Session()
+    session = api_session(port)
     try:
         stack = session.get(f"{endpoint}/_local/stack", timeout=30).json()
         personas = [str(uuid.uuid4()) for _ in range(5)]

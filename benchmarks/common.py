@@ -93,3 +93,17 @@ def local_client(service: str, endpoint: str, region: str):
 
     return boto3.client(service, endpoint_url=endpoint, region_name=region, aws_access_key_id="local",
                         aws_secret_access_key="local")
+
+
+def api_session(port: int, role: str = "admin"):
+    """A requests session carrying the access token of the local cloud's demo user of `role`
+    (every route but /api/health needs one; see docs/operations.md "Authentication and roles")."""
+    import requests
+    from localcloud.tokens import stack_token
+
+    endpoint = f"http://127.0.0.1:{port}"
+    stack = requests.get(f"{endpoint}/_local/stack", timeout=30).json()
+    session = requests.Session()
+    token = stack_token(stack["outputs"], local_client("cognito-idp", endpoint, stack["region"]), role)
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session

@@ -17,6 +17,7 @@ import boto3
 from localcloud.__main__ import seed_model
 from localcloud.rules import fire_rule
 from localcloud.server import LocalCloud, free_port
+from localcloud.tokens import stack_token
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
@@ -37,9 +38,12 @@ ADS = [
 ]
 
 
-def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
+HEADERS = {"content-type": "application/json"}  # main() adds the demo user's bearer token
+
+
+def call(method: str, url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), method=method,
-                                     headers={"content-type": "application/json"})
+                                     headers=HEADERS if headers is None else headers)
     try:
         with urllib.request.urlopen(request, timeout=300) as response:
             return response.status, json.load(response)
@@ -367,6 +371,14 @@ def main() -> int:
     print(f"    text model: {seed_model(cloud, DEFAULT_MODEL)}")
 
     api = cloud.api_urls()[0]
+    HEADERS["authorization"] = "Bearer " + stack_token(deployment.outputs, boto3.client("cognito-idp"), "admin")
+    status, body = call("GET", f"{api}/api/v1/segments", headers={})
+    print(f"    every route but /api/health needs a token: GET /api/v1/segments without one -> {status} "
+          f"{body['message']}; the demo signs in as demo-admin (make token ROLE=admin)")
+    status, body = call("DELETE", f"{api}/api/v1/segments/00000000-0000-4000-8000-000000000000",
+                        headers={"authorization": "Bearer " + stack_token(deployment.outputs,
+                                                                          boto3.client("cognito-idp"), "read")})
+    print(f"    roles per route: DELETE with a read-only token -> {status} {body['message']}")
     with urllib.request.urlopen(f"{api}/api/health", timeout=30) as response:
         health = json.load(response)
         print(f"\n[2] GET {api}/api/health -> {response.status} {health['status']}")

@@ -7,6 +7,7 @@ template.yaml with HttpApi events), so the API document cannot drift from the co
 import argparse
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -41,13 +42,41 @@ def build() -> dict:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         schema = json.loads(module.app.get_openapi_json_schema())
+        success = _success_status(path)
         for route, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                if success != "200" and "200" in responses:  # Powertools documents 200 for Response(status_code=...)
+                    responses[success] = responses.pop("200")
             document["paths"].setdefault(route, {}).update(operations)
         document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
     _use_platform_errors(document)
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     return document
+
+
+def _success_status(handler: Path) -> str:
+    """The status a handler answers on success: the one its Response(status_code=...) names, else 200."""
+    codes = set(re.findall(r"status_code=(2\d\d)", handler.read_text(encoding="utf-8")))
+    if len(codes) > 1:
+        raise SystemExit(f"{handler}: more than one success status ({', '.join(sorted(codes))}); document it")
+    return codes.pop() if codes else "200"
+
+
+# Every error the platform's contract can answer on any route (segmentation.platform.api, the JWT
+# authorizer, auth.ROUTE_ROLES), each with the ErrorResponse body that names the problem.
+PLATFORM_ERRORS = {
+    "400": "Malformed request: a body that is not valid JSON",
+    "401": "No valid token: missing, malformed, expired or wrongly signed (API Gateway's JWT authorizer)",
+    "403": "The token's groups lack the route's role (the message names it)",
+    "404": "A resource the path names does not exist",
+    "409": "Conflict with the resource's current state (the message says which)",
+    "415": "A request body in a media type other than application/json (or text/plain)",
+    "422": "Invalid request: `errors` names each field",
+    "500": "Unexpected error: the request id points to the logs",
+}
+PUBLIC_OPERATIONS = {("/api/health", "get")}
 
 
 def _use_platform_errors(document: dict) -> None:
@@ -60,11 +89,26 @@ def _use_platform_errors(document: dict) -> None:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
-    for operations in document["paths"].values():
-        for operation in operations.values():
+    schemas["GatewayError"] = {"type": "object", "required": ["message"], "properties": {
+        "message": {"type": "string"}}, "description": "API Gateway's answer when its JWT authorizer refuses."}
+    gateway_error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/GatewayError"}}}}
+    for route, operations in document["paths"].items():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            responses["422"] = {"description": "Invalid request: `errors` names each field", **error}
-            responses["500"] = {"description": "Unexpected error: the request id points to the logs", **error}
+            for code, description in PLATFORM_ERRORS.items():
+                if code in ("401", "403") and (route, method) in PUBLIC_OPERATIONS:
+                    continue
+                if code in ("400", "415") and "requestBody" not in operation:
+                    continue
+                body = gateway_error if code == "401" else error  # API Gateway's own body: {"message": ...}
+                responses[code] = {**responses.get(code, {"description": description}), **body}
+            operation["responses"] = dict(sorted(responses.items()))
+            if (route, method) not in PUBLIC_OPERATIONS:
+                operation["security"] = [{"bearerAuth": []}]
+    document["components"]["securitySchemes"] = {"bearerAuth": {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "description": "An access token of the stack's user pool (docs/operations.md); the route's role "
+                       "(read, write, admin) comes from the token's cognito:groups."}}
 
 
 def render() -> str:

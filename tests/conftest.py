@@ -54,12 +54,47 @@ class RunningCloud:
     http: ApiClient = field(init=False)
 
     def __post_init__(self):
-        self.http = ApiClient(self.api_url)
+        # Authenticated once, here, for every HTTP-tier test: the admin demo user (admin includes write and
+        # read). Tests of authentication itself use `anonymous()` or `client(role)`.
+        self.http = self.client("admin")
+
+    def token(self, role: str = "admin") -> str:
+        """An access token of the stack's demo user for `role` (see localcloud/tokens.py)."""
+        import boto3
+        from localcloud.tokens import stack_token
+
+        stack = requests.get(f"{self.endpoint}/_local/stack", timeout=30).json()
+        cognito = boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name=stack["region"])
+        return stack_token(stack["outputs"], cognito, role)
+
+    def client(self, role: str) -> "ApiClient":
+        client = ApiClient(self.api_url)
+        client.headers["Authorization"] = f"Bearer {self.token(role)}"
+        return client
+
+    def anonymous(self) -> "ApiClient":
+        return ApiClient(self.api_url)
+
+
+HOST_LAYERS = ROOT / ".aws-sam" / "host"
+
+
+def host_layer_build() -> Path:
+    """The layers built as for Lambda but with this interpreter's wheels (scripts/package.py --host): the
+    local cloud import-checks each function against them (localcloud/lambda_runtime.py). Built once and
+    rebuilt only when the template, layers, functions or the lock change."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "package.py"), "--host", "--build-dir",
+                           str(HOST_LAYERS), "--if-changed", "--skip-import-check"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"the host layer build failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return HOST_LAYERS
 
 
 def start_cloud(port: int, api_port: int) -> subprocess.Popen:
     # Lambda retries a failed asynchronous invocation after about 1 and 2 minutes; tests wait less.
-    env = {"LOCALCLOUD_ASYNC_RETRY_DELAYS": "0.2,0.4", **os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {"LOCALCLOUD_ASYNC_RETRY_DELAYS": "0.2,0.4", **os.environ, "PYTHONUNBUFFERED": "1",
+           "LOCALCLOUD_LAYER_BUILD": str(host_layer_build())}
     return subprocess.Popen(
         [sys.executable, "-m", "localcloud", "up", "--port", str(port), "--api-port", str(api_port), "--quiet",
          "--seed-model", "models/text/default"],

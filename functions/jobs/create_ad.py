@@ -3,7 +3,7 @@
 from aws_lambda_powertools.event_handler import Response, content_types
 from segmentation.jobs.ads import create_ad, to_api
 from segmentation.jobs.schemas import JobAdCreate, JobAdResponse
-from segmentation.platform.api import create_app, http_handler
+from segmentation.platform.api import create_app, current_caller, http_handler
 
 app = create_app()
 
@@ -11,7 +11,7 @@ app = create_app()
 @app.post("/api/jobs")
 def create(request: JobAdCreate) -> Response[JobAdResponse]:
     ad = create_ad(request.title, request.description, request.company, request.locations,
-                   request.targetCandidateSegments)
+                   request.targetCandidateSegments, created_by=current_caller(app))
     body = JobAdResponse(**to_api(ad))
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body,
                     headers={"Location": f"/api/jobs/{body.jobAdId}"})

@@ -1,4 +1,5 @@
-"""`python -m localcloud up` starts the local cloud; `python -m localcloud fire RULE` fires a schedule."""
+"""`python -m localcloud up` starts the local cloud; `python -m localcloud fire RULE` fires a schedule;
+`python -m localcloud token [--role read|write|admin]` prints a demo user's access token (last line)."""
 
 import argparse
 import json
@@ -67,6 +68,30 @@ def _fire(args: argparse.Namespace) -> int:
     return 1
 
 
+def _token(args: argparse.Namespace) -> int:
+    import boto3
+
+    from localcloud.tokens import stack_token
+
+    endpoint = args.endpoint.rstrip("/")
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_local/stack", timeout=30) as response:
+            stack = json.load(response)
+    except (urllib.error.URLError, OSError) as error:
+        print(f"localcloud: no local cloud at {endpoint} ({error}); start it with `make up`", file=sys.stderr)
+        return 1
+    cognito = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=stack["region"],
+                           aws_access_key_id="test", aws_secret_access_key="test")
+    try:
+        token = stack_token(stack["outputs"], cognito, args.role)
+    except (LookupError, ValueError) as error:
+        print(f"localcloud: {error}", file=sys.stderr)
+        return 1
+    print(f"# access token of demo-{args.role} (groups: {args.role}); use: Authorization: Bearer <token>")
+    print(token)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="localcloud", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     fire = commands.add_parser("fire", help="fire a scheduled EventBridge rule now")
     fire.add_argument("rule")
     fire.add_argument("--endpoint", default=os.environ.get("LOCALCLOUD_ENDPOINT", "http://127.0.0.1:4566"))
+    token = commands.add_parser("token", help="print an access token for a demo user of a role (last line)")
+    token.add_argument("--role", default="admin", choices=("read", "write", "admin"))
+    token.add_argument("--endpoint", default=os.environ.get("LOCALCLOUD_ENDPOINT", "http://127.0.0.1:4566"))
     args = parser.parse_args(argv)
-    return _up(args) if args.command == "up" else _fire(args)
+    return {"up": _up, "fire": _fire, "token": _token}[args.command](args)
 
 
 if __name__ == "__main__":

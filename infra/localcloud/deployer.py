@@ -9,6 +9,7 @@ LocalStack's free edition enforce IAM); cfn-lint validates them and AWS enforces
 
 import io
 import json
+import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 import boto3
 from botocore.exceptions import ClientError
 
+from localcloud import lambda_runtime
 from localcloud.template import Resolver, TemplateError, load_template, references
 
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
@@ -85,6 +87,7 @@ class Deployer:
         self.session = session or boto3.session.Session()
         self.parameter_overrides = parameters or {}
         self._clients: dict[str, Any] = {}
+        self._api_auth: dict[str, dict[str, Any]] = {}  # HTTP API id -> its authorizers (see _authorizers)
 
     def client(self, service: str):
         if service not in self._clients:
@@ -103,6 +106,25 @@ class Deployer:
                 raise TemplateError(f"parameter {name} has no Default and no value was given")
         return values
 
+    def _conditions(self) -> dict[str, bool]:
+        """The template's Conditions (Fn::Equals, Fn::Not, Condition), evaluated against the parameters."""
+        if not hasattr(self, "_evaluated_conditions"):
+            names: dict[str, Any] = {"AWS::Region": self.session.region_name, **self._parameters()}
+            resolver = Resolver(names)
+            for name, expression in self.template.get("Conditions", {}).items():
+                names[f"Condition::{name}"] = bool(resolver.resolve(expression, f"Conditions.{name}"))
+            self._evaluated_conditions = {k.split("::", 1)[1]: v for k, v in names.items()
+                                          if k.startswith("Condition::")}
+        return self._evaluated_conditions
+
+    def _condition_holds(self, resource: dict[str, Any]) -> bool:
+        name = resource.get("Condition")
+        if name is None:
+            return True
+        if name not in self._conditions():
+            raise TemplateError(f"a resource names Condition {name}, which Conditions does not declare")
+        return self._conditions()[name]
+
     def plan(self) -> list[str]:
         """Logical ids in dependency order; refuses unknown references and cycles."""
         resources = self.template["Resources"]
@@ -113,15 +135,15 @@ class Deployer:
             if kind not in self.HANDLERS:
                 raise TemplateError(f"{logical_id}: resource type {kind or '(missing)'} is not supported by the "
                                     f"local deployer (supported: {', '.join(sorted(self.HANDLERS))})")
-            if "Condition" in resource:
-                raise TemplateError(f"{logical_id}: Conditions are not supported by the local deployer")
+            if not self._condition_holds(resource):
+                continue
             deps = {ref for ref in references(resource.get("Properties", {})) if not ref.startswith("AWS::")}
             depends_on = resource.get("DependsOn", [])
             deps |= set([depends_on] if isinstance(depends_on, str) else depends_on)
             missing = deps - known
             if missing:
                 raise TemplateError(f"{logical_id}: refers to unknown {', '.join(sorted(missing))}")
-            graph[logical_id] = deps & set(resources)
+            graph[logical_id] = deps & {r for r in resources if self._condition_holds(resources[r])}
         try:
             return list(TopologicalSorter(graph).static_order())
         except CycleError as error:
@@ -137,6 +159,7 @@ class Deployer:
             "AWS::Region": region, "AWS::AccountId": identity["Account"], "AWS::StackName": self.stack_name,
             "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", **self._parameters(),
         }
+        names.update({f"Condition::{name}": value for name, value in self._conditions().items()})
         self.resolver = Resolver(names)
         self.deployment = deployment
         for logical_id in order:
@@ -148,6 +171,8 @@ class Deployer:
             names.update({f"{logical_id}.{name}": value for name, value in attributes.items()})
             deployment.resources[logical_id] = {"type": kind, "ref": ref, "attributes": attributes}
         for name, output in self.template.get("Outputs", {}).items():
+            if not self._condition_holds(output):
+                continue
             deployment.outputs[name] = self.resolver.resolve(output["Value"], f"Outputs.{name}")
         return deployment
 
@@ -205,6 +230,13 @@ class Deployer:
             Description=props.get("Description", ""), Content={"ZipFile": buffer.getvalue()},
             CompatibleRuntimes=props.get("CompatibleRuntimes", []))
         arn = published["LayerVersionArn"]
+        host_build = os.environ.get("LOCALCLOUD_LAYER_BUILD")  # `make package --host`'s output (lambda_runtime)
+        if host_build:
+            built = Path(host_build) / logical_id / "python"
+            if not built.is_dir():
+                raise TemplateError(f"{logical_id}: LOCALCLOUD_LAYER_BUILD={host_build} has no {logical_id}/python "
+                                    "(run scripts/package.py --host --build-dir it)")
+            lambda_runtime.layer_paths[arn] = built.resolve()
         return arn, {"Arn": arn}
 
     # ---- AWS::DynamoDB::Table
@@ -287,10 +319,60 @@ class Deployer:
                 for rule in props["CorsConfiguration"]["CorsRules"]]})
         return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
 
+    # ---- AWS::Cognito::UserPool, UserPoolClient, UserPoolGroup (the HTTP API's token issuer)
+    def _user_pool(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Cognito::UserPool", props,
+                    {"UserPoolName", "Policies", "AdminCreateUserConfig", "UsernameConfiguration",
+                     "AutoVerifiedAttributes", "AccountRecoverySetting", "MfaConfiguration", "UserPoolTags"})
+        props = self._resolve(logical_id, props)
+        name = props.get("UserPoolName", f"{self.stack_name}-{logical_id}")
+        cognito = self.client("cognito-idp")
+        existing = [p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == name]
+        request = {key: props[key] for key in ("Policies", "AdminCreateUserConfig", "UsernameConfiguration",
+                                                "AutoVerifiedAttributes", "AccountRecoverySetting",
+                                                "MfaConfiguration") if key in props}
+        pool = existing[0] if existing else cognito.create_user_pool(PoolName=name, **request)["UserPool"]
+        arn = f"arn:aws:cognito-idp:{self.deployment.region}:{self.deployment.account_id}:userpool/{pool['Id']}"
+        return pool["Id"], {"Arn": arn, "ProviderName": f"cognito-idp.{self.deployment.region}.amazonaws.com/"
+                                                        f"{pool['Id']}",
+                            "ProviderURL": f"https://cognito-idp.{self.deployment.region}.amazonaws.com/"
+                                           f"{pool['Id']}"}
+
+    def _user_pool_client(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Cognito::UserPoolClient", props,
+                    {"UserPoolId", "ClientName", "GenerateSecret", "ExplicitAuthFlows", "AccessTokenValidity",
+                     "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits", "PreventUserExistenceErrors",
+                     "EnableTokenRevocation"})
+        props = self._resolve(logical_id, props)
+        cognito = self.client("cognito-idp")
+        name = props.get("ClientName", f"{self.stack_name}-{logical_id}")
+        clients = cognito.list_user_pool_clients(UserPoolId=props["UserPoolId"], MaxResults=60)["UserPoolClients"]
+        existing = [c for c in clients if c["ClientName"] == name]
+        if existing:
+            return existing[0]["ClientId"], {}
+        request = {key: props[key] for key in ("GenerateSecret", "ExplicitAuthFlows", "AccessTokenValidity",
+                                                "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits",
+                                                "PreventUserExistenceErrors", "EnableTokenRevocation") if key in props}
+        created = cognito.create_user_pool_client(UserPoolId=props["UserPoolId"], ClientName=name, **request)
+        return created["UserPoolClient"]["ClientId"], {}
+
+    def _user_pool_group(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::Cognito::UserPoolGroup", props,
+                    {"UserPoolId", "GroupName", "Description", "Precedence"})
+        props = self._resolve(logical_id, props)
+        cognito = self.client("cognito-idp")
+        try:
+            cognito.create_group(UserPoolId=props["UserPoolId"], GroupName=props["GroupName"],
+                                 Description=props.get("Description", ""), Precedence=int(props.get("Precedence", 0)))
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "GroupExistsException":
+                raise
+        return props["GroupName"], {}
+
     # ---- AWS::Serverless::HttpApi
     def _http_api(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
         _allow_only(logical_id, "AWS::Serverless::HttpApi", props,
-                    {"Description", "StageName", "CorsConfiguration", "FailOnWarnings", "Tags"})
+                    {"Description", "StageName", "CorsConfiguration", "FailOnWarnings", "Tags", "Auth"})
         props = self._resolve(logical_id, props)
         apigw = self.client("apigatewayv2")
         name = f"{self.stack_name}-{logical_id}"
@@ -305,7 +387,41 @@ class Deployer:
                 request["CorsConfiguration"] = cors
             api_id = apigw.create_api(**request)["ApiId"]
             apigw.create_stage(ApiId=api_id, StageName=props.get("StageName", "$default"), AutoDeploy=True)
+        self._api_auth[api_id] = self._authorizers(logical_id, api_id, props.get("Auth", {}), bool(existing))
         return api_id, {"ApiEndpoint": f"https://{api_id}.execute-api.{self.deployment.region}.amazonaws.com"}
+
+    def _authorizers(self, logical_id: str, api_id: str, auth: dict[str, Any], reused: bool) -> dict[str, Any]:
+        """SAM HttpApi Auth: JWT authorizers (created in API Gateway v2, enforced by the local gateway) and the
+        default one every route gets unless its event says `Auth: {Authorizer: NONE}`."""
+        _allow_only(f"{logical_id}.Auth", "HttpApi Auth", auth, {"Authorizers", "DefaultAuthorizer"})
+        apigw = self.client("apigatewayv2")
+        existing: dict[str, str] = {}
+        if reused:  # moto has no GetAuthorizers: a fresh API has none anyway, only a redeploy asks
+            try:
+                existing = {a["Name"]: a["AuthorizerId"] for a in apigw.get_authorizers(ApiId=api_id)["Items"]}
+            except (ClientError, NotImplementedError):
+                existing = {}
+        ids = {}
+        for name, spec in auth.get("Authorizers", {}).items():
+            where = f"{logical_id}.Auth.Authorizers.{name}"
+            _allow_only(where, "JWT authorizer", spec, {"IdentitySource", "JwtConfiguration", "AuthorizationScopes"})
+            if "JwtConfiguration" not in spec:
+                raise TemplateError(f"{where}: only JWT authorizers are supported by the local deployer")
+            jwt = spec["JwtConfiguration"]
+            audience = jwt.get("audience", [])
+            config = {"Issuer": jwt["issuer"], "Audience": audience if isinstance(audience, list) else [audience]}
+            source = spec.get("IdentitySource", "$request.header.Authorization")
+            if name in existing:
+                apigw.update_authorizer(ApiId=api_id, AuthorizerId=existing[name], JwtConfiguration=config,
+                                        IdentitySource=[source])
+                ids[name] = existing[name]
+            else:
+                ids[name] = apigw.create_authorizer(ApiId=api_id, Name=name, AuthorizerType="JWT",
+                                                    IdentitySource=[source], JwtConfiguration=config)["AuthorizerId"]
+        default = auth.get("DefaultAuthorizer")
+        if default is not None and default not in ids:
+            raise TemplateError(f"{logical_id}.Auth.DefaultAuthorizer: {default} is not in Authorizers")
+        return {"ids": ids, "default": default}
 
     # ---- AWS::Serverless::Function
     def _function(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
@@ -380,12 +496,16 @@ class Deployer:
         kind = event.get("Type")
         props = self._resolve(where, event.get("Properties", {}))
         if kind == "HttpApi":
-            _allow_only(where, "HttpApi event", props, {"ApiId", "Path", "Method", "TimeoutInMillis"})
+            _allow_only(where, "HttpApi event", props, {"ApiId", "Path", "Method", "TimeoutInMillis", "Auth"})
             if "ApiId" not in props:
                 raise TemplateError(f"{where}: HttpApi events need ApiId (declare an AWS::Serverless::HttpApi)")
             route_key = "$default" if props["Path"] == "$default" else f"{props['Method'].upper()} {props['Path']}"
-            self._route(props["ApiId"], route_key, function_arn,
-                        int(props.get("TimeoutInMillis", 30000)))
+            auth = self._api_auth.get(props["ApiId"], {"ids": {}, "default": None})
+            authorizer = props.get("Auth", {}).get("Authorizer", auth["default"])
+            if authorizer not in (None, "NONE") and authorizer not in auth["ids"]:
+                raise TemplateError(f"{where}: Auth.Authorizer {authorizer} is not declared in the HttpApi's Auth")
+            self._route(props["ApiId"], route_key, function_arn, int(props.get("TimeoutInMillis", 30000)),
+                        None if authorizer in (None, "NONE") else auth["ids"][authorizer])
             self._permission(function_name, f"{event_id}Permission", "apigateway.amazonaws.com",
                              f"arn:aws:execute-api:{self.deployment.region}:{self.deployment.account_id}:"
                              f"{props['ApiId']}/*")
@@ -404,7 +524,8 @@ class Deployer:
             raise TemplateError(f"{where}: event type {kind} is not supported by the local deployer "
                                 f"(supported: HttpApi, Schedule, S3, EventBridgeRule)")
 
-    def _route(self, api_id: str, route_key: str, function_arn: str, timeout_ms: int) -> None:
+    def _route(self, api_id: str, route_key: str, function_arn: str, timeout_ms: int,
+               authorizer_id: str | None = None) -> None:
         apigw = self.client("apigatewayv2")
         for route in apigw.get_routes(ApiId=api_id)["Items"]:
             if route["RouteKey"] == route_key:
@@ -412,7 +533,10 @@ class Deployer:
         integration = apigw.create_integration(ApiId=api_id, IntegrationType="AWS_PROXY",
                                                IntegrationUri=function_arn, PayloadFormatVersion="2.0",
                                                TimeoutInMillis=timeout_ms)
-        apigw.create_route(ApiId=api_id, RouteKey=route_key, Target=f"integrations/{integration['IntegrationId']}")
+        auth = {"AuthorizationType": "JWT", "AuthorizerId": authorizer_id} if authorizer_id else {
+            "AuthorizationType": "NONE"}
+        apigw.create_route(ApiId=api_id, RouteKey=route_key, Target=f"integrations/{integration['IntegrationId']}",
+                           **auth)
         self.deployment.routes.append(route_key)
 
     def _schedule(self, where: str, props: dict[str, Any], target_arn: str, target_logical_id: str,
@@ -499,6 +623,9 @@ class Deployer:
         "AWS::DynamoDB::Table": _table,
         "AWS::S3::Bucket": _bucket,
         "AWS::Serverless::HttpApi": _http_api,
+        "AWS::Cognito::UserPool": _user_pool,
+        "AWS::Cognito::UserPoolClient": _user_pool_client,
+        "AWS::Cognito::UserPoolGroup": _user_pool_group,
         "AWS::Serverless::Function": _function,
         "AWS::Serverless::StateMachine": _state_machine,
     }

@@ -14,6 +14,8 @@ from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.utils import get_backend as lambda_backend
 from werkzeug.wrappers import Request, Response
 
+from localcloud.authorizer import Unauthorized, authorize
+
 log = logging.getLogger("localcloud")
 _TEXT_TYPES = re.compile(r"^(text/|application/(json|xml|javascript|x-www-form-urlencoded)|.*\+(json|xml))")
 
@@ -158,10 +160,24 @@ class HttpApiGateway:
         match = match_route(routes, request.method, path or "/")
         if match is None or not (match.target or "").startswith("integrations/"):
             return _json_response(404, {"message": "Not Found"}, request_id)
+        route = next(r for r in api.routes.values() if r.route_key == match.route_key)
+        authorizer_context = None
+        if route.authorization_type == "JWT":
+            authorizer = api.authorizers[route.authorizer_id]
+            try:
+                authorizer_context = authorize({k.lower(): v for k, v in request.headers.items()},
+                                               authorizer.jwt_config, self.account_id)
+            except Unauthorized as error:
+                log.info("401 on %s %s: %s", request.method, path, error)
+                response = _json_response(401, {"message": "Unauthorized"}, request_id)
+                response.headers["www-authenticate"] = 'Bearer error="invalid_token"'
+                return response
         integration = api.integrations[match.target.split("/", 1)[1]]
         function_arn = re.sub(r"^arn:aws:apigateway:[^:]+:lambda:path/[^/]+/functions/(.+)/invocations$", r"\1",
                               integration.integration_uri)
         event = self.build_event(request, api_id, stage, path, match, request_id)
+        if authorizer_context is not None:
+            event["requestContext"]["authorizer"] = authorizer_context
         function = lambda_backend(self.account_id, self.region).get_function(function_arn)
         payload, errored, _logs = function._invoke_lambda(event)
         if errored:

@@ -6,6 +6,13 @@ invocation of the same function gets another environment (a fresh import of the 
 
 Limits of running in-process, by design: the timeout and memory size are not enforced, and environment
 variables are process-wide (functions of one stack share almost all of theirs).
+
+Layers: in this process every handler imports from the working tree (one interpreter, one sys.modules),
+so a function could use a library its layers lack. When a host build of the layers is registered
+(`layer_paths`, filled by the deployer from $LOCALCLOUD_LAYER_BUILD, which `make package --host` writes:
+the same file lists as the Lambda build, host wheels), each new code version's handler is first imported
+by a separate `python -I` from its unzipped code and its layers' folders alone, as the Lambda runtime
+would; if that fails the invocation fails with Lambda's Runtime.ImportModuleError.
 """
 
 import importlib.util
@@ -13,6 +20,7 @@ import io
 import json
 import logging
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -31,6 +39,45 @@ _idle: dict[tuple[str, str], list[Callable[[Any, Any], Any]]] = {}
 _environments: dict[tuple[str, str], int] = {}
 _code_root = Path(tempfile.mkdtemp(prefix="localcloud-lambda-"))
 echo_logs = False  # the local cloud's server sets this, so function logs also appear on its console
+layer_paths: dict[str, Path] = {}  # layer version ARN -> its host build's python/ folder (see the docstring)
+_import_checks: dict[tuple[str, str], str | None] = {}  # (code sha, layers) -> None or the import error
+_check_locks: dict[tuple[str, str], threading.Lock] = {}
+_IMPORT_PROBE = """
+import importlib.util, os, sys
+code, module = sys.argv[1], sys.argv[2]
+sys.path[:0] = [code, *sys.argv[3:]]
+spec = importlib.util.spec_from_file_location("handler", os.path.join(code, module))
+spec.loader.exec_module(importlib.util.module_from_spec(spec))
+"""
+
+
+class ImportModuleError(ImportError):
+    """Lambda's Runtime.ImportModuleError: the handler does not import from its code and layers."""
+
+
+def _check_imports(function: Any, target: Path, module_file: str) -> None:
+    arns = [layer["Arn"] for layer in (function.layers or [])]
+    if not layer_paths or not all(arn in layer_paths for arn in arns):
+        return
+    key = (function.code_sha_256, ",".join(arns))
+    with _lock:  # one check per code version, even when its first invocations arrive together
+        check_lock = _check_locks.setdefault(key, threading.Lock())
+    with check_lock:
+        _run_import_check(key, arns, target, module_file)
+    error = _import_checks[key]
+    if error:
+        raise ImportModuleError(f"Unable to import module '{module_file[:-3].replace('/', '.')}': {error} "
+                                f"(imported from the function's code and its layers only)")
+
+
+def _run_import_check(key: tuple[str, str], arns: list[str], target: Path, module_file: str) -> None:
+    if key not in _import_checks:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", _IMPORT_PROBE, str(target), module_file,
+                               *(str(layer_paths[arn]) for arn in arns)],
+                              capture_output=True, text=True, env=env, timeout=300, check=False)
+        _import_checks[key] = None if done.returncode == 0 else (done.stderr.strip().splitlines()
+                                                                  or ["(no output)"])[-1]
 
 
 class _ThreadRoutedStream(io.TextIOBase):
@@ -120,6 +167,7 @@ def _acquire_handler(function: Any) -> tuple[tuple[str, str], Callable[[Any, Any
     source = target / (module_path.replace(".", "/") + ".py")
     if not source.is_file():
         raise ImportError(f"Unable to import module '{module_path}': {source.name} is not in the deployed code")
+    _check_imports(function, target, module_path.replace(".", "/") + ".py")
     spec = importlib.util.spec_from_file_location(f"lambda_{function.function_name}_{module_path}_{number}", source)
     module: ModuleType = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -41,7 +41,7 @@ def load_template(path: str | Path) -> dict[str, Any]:
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
-SUPPORTED_INTRINSICS = ("Ref", "Fn::GetAtt", "Fn::Sub")
+SUPPORTED_INTRINSICS = ("Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If", "Fn::Equals", "Fn::Not", "Condition")
 
 
 def references(value: Any) -> set[str]:
@@ -90,6 +90,17 @@ class Resolver:
             raise TemplateError(f"{where}: {name} is not supported by the local deployer "
                                 f"(supported: {', '.join(SUPPORTED_INTRINSICS)})")
         argument = value[name]
+        if name == "Condition":  # a named condition (inside Fn::Not, Fn::And, ...)
+            return self._lookup(f"Condition::{argument}", where)
+        if name == "Fn::If":  # only the chosen branch is resolved, as CloudFormation does
+            condition, when_true, when_false = argument
+            chosen = when_true if self._lookup(f"Condition::{condition}", where) else when_false
+            return self.resolve(chosen, where)
+        if name == "Fn::Equals":
+            left, right = (self.resolve(item, where) for item in argument)
+            return left == right
+        if name == "Fn::Not":
+            return not self.resolve(argument[0], where)
         if name == "Ref":
             return self._lookup(argument, where)
         if name == "Fn::GetAtt":

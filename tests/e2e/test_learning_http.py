@@ -13,10 +13,10 @@ def test_sync_fire_the_aggregator_schedule_and_read_the_hint(cloud):
     events = [{"event_id": str(uuid.uuid4()), "host": "boards.greenhouse.io", "schema_hash": "e2e-form",
                "gen_style_id": "concise" if i < 4 else "formal", "feedback_status": "helpful" if i < 4 else "unhelpful",
                "edit_chars": 3, "job": {"title": "Sr. Data Engineer"}} for i in range(6)]
-    synced = requests.post(f"{cloud.api_url}/api/extension/learning/sync", json={"events": events}, timeout=60)
+    synced = cloud.http.post("/api/extension/learning/sync", json={"events": events}, timeout=60)
     assert synced.status_code == 200, synced.text
     assert synced.json()["stored"] == 6
-    assert requests.post(f"{cloud.api_url}/api/extension/learning/sync", json={"events": events},
+    assert cloud.http.post("/api/extension/learning/sync", json={"events": events},
                          timeout=60).json()["duplicates"] == 6
 
     fired = requests.post(f"{cloud.endpoint}/_local/rules/{rule}/fire", timeout=120)
@@ -29,11 +29,11 @@ def test_sync_fire_the_aggregator_schedule_and_read_the_hint(cloud):
         time.sleep(0.2)
     assert execution["status"] == "SUCCEEDED", execution.get("cause")
 
-    profile = requests.get(f"{cloud.api_url}/api/extension/learning/profile",
+    profile = cloud.http.get("/api/extension/learning/profile",
                            params={"host": "boards.greenhouse.io", "schema_hash": "e2e-form"}, timeout=60)
     assert profile.status_code == 200, profile.text
     hint = profile.json()["style_hint"]
     assert (hint["source"], hint["preferred_style_id"], hint["segment_key"]) == ("form", "concise", "senior")
-    unknown = requests.get(f"{cloud.api_url}/api/extension/learning/profile",
+    unknown = cloud.http.get("/api/extension/learning/profile",
                            params={"host": "boards.greenhouse.io", "schema_hash": "nope"}, timeout=60)
     assert unknown.status_code == 404

@@ -26,36 +26,36 @@ def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
 
 
 def test_segment_answers_right_after_up(cloud):
-    response = requests.post(f"{cloud.api_url}/segment", timeout=60, json={
+    response = cloud.http.post("/segment", timeout=60, json={
         "job_ad_text": "Primary school teacher for Year 3 in London: plan lessons and assess pupils."})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["targeting_mode"] in ("cluster", "broad")
     assert body["model_version"]
-    bad = requests.post(f"{cloud.api_url}/segment", json={"job_ad_text": ""}, timeout=60)
+    bad = cloud.http.post("/segment", json={"job_ad_text": ""}, timeout=60)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "body.job_ad_text"
 
 
 def test_a_job_ad_is_scheduled_segmented_and_targeted_over_http(cloud):
-    api = cloud.api_url
-    created = requests.post(f"{api}/api/jobs", timeout=30, json={
+    api = ""  # cloud.http: paths relative to the API
+    created = cloud.http.post(f"{api}/api/jobs", timeout=30, json={
         "title": "Registered Nurse", "description": "ICU nurse for night shifts in Toronto: patient care, "
                                                     "monitoring vital signs, working with doctors."})
     assert created.status_code == 201, created.text
     job_ad_id = created.json()["jobAdId"]
-    assert requests.post(f"{api}/api/jobs/{job_ad_id}/schedule", timeout=60).status_code == 202
+    assert cloud.http.post(f"{api}/api/jobs/{job_ad_id}/schedule", timeout=60).status_code == 202
     deadline = time.monotonic() + 60
-    while (ad := requests.get(f"{api}/api/jobs/{job_ad_id}", timeout=30).json())["status"] == "scheduled":
+    while (ad := cloud.http.get(f"{api}/api/jobs/{job_ad_id}", timeout=30).json())["status"] == "scheduled":
         assert time.monotonic() < deadline, "still scheduled after a minute"
         time.sleep(0.2)
     assert ad["status"] == "segmented", ad["segmentationError"]
     assert ad["confidenceBadge"] in ("green", "yellow", "red")
-    meta = requests.get(f"{api}/api/jobs/{job_ad_id}/targeting/meta", timeout=30).json()
+    meta = cloud.http.get(f"{api}/api/jobs/{job_ad_id}/targeting/meta", timeout=30).json()
     assert meta["payload"]["campaign"]["special_ad_categories"] == ["EMPLOYMENT"]
 
 
 def test_unknown_route_is_a_json_404(cloud):
-    response = requests.get(f"{cloud.api_url}/api/unknown", timeout=30)
+    response = cloud.http.get("/api/unknown", timeout=30)
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/json"
 

@@ -25,9 +25,29 @@ def stack(emulator) -> Deployment:
     return deploy(TEMPLATE, STACK)
 
 
-def http_client(stack: Deployment) -> Client:
-    """An HTTP client for a stack's HTTP API, through the local cloud's data plane."""
-    return Client(api_wsgi_app(HttpApiGateway(stack.account_id, stack.region), stack.http_api_id), use_cookies=False)
+class AuthenticatedClient(Client):
+    """A werkzeug test client that sends a bearer token with every request (unless the call sets one)."""
+
+    def __init__(self, app, token: str | None):
+        super().__init__(app, use_cookies=False)
+        self.token = token
+
+    def open(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.token and not any(name.lower() == "authorization" for name in headers):
+            headers["Authorization"] = f"Bearer {self.token}"
+        return super().open(*args, headers=headers, **kwargs)
+
+
+def http_client(stack: Deployment, role: str | None = "admin") -> Client:
+    """An HTTP client for a stack's HTTP API, through the local cloud's data plane, authenticated as the
+    stack's demo user of `role` (None: no token)."""
+    from localcloud.tokens import stack_token
+
+    has_pool = "UserPoolId" in stack.outputs  # test fixtures' own templates may have no authorizer
+    token = stack_token(stack.outputs, boto3.client("cognito-idp"), role) if role and has_pool else None
+    return AuthenticatedClient(api_wsgi_app(HttpApiGateway(stack.account_id, stack.region), stack.http_api_id),
+                               token)
 
 
 @pytest.fixture

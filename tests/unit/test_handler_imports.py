@@ -25,8 +25,8 @@ def ml_layer_only_handlers() -> dict[str, tuple[str, str]]:
     handlers = {}
     for name, resource in load_template(TEMPLATE)["Resources"].items():
         props = resource.get("Properties", {})
-        if resource["Type"] != "AWS::Serverless::Function" or "Layers" in props:
-            continue  # functions with their own Layers add the training layer
+        if resource["Type"] != "AWS::Serverless::Function" or {"Ref": "TrainingLayer"} in props.get("Layers", []):
+            continue  # these carry the training layer
         module = props["Handler"].rsplit(".", 1)[0].replace(".", "/") + ".py"
         handlers[name] = (str(ROOT / props["CodeUri"]), str(ROOT / props["CodeUri"] / module))
     return handlers

@@ -1,5 +1,5 @@
 import pytest
-from localcloud.template import Resolver, TemplateError, load_template, references
+from localcloud.template import SUPPORTED_INTRINSICS, Resolver, TemplateError, load_template, references
 
 from tests.conftest import TEMPLATE
 
@@ -27,10 +27,20 @@ def test_resolver_handles_ref_getatt_and_sub():
                                             "pair": "t1/t1"}
 
 
+def test_resolver_handles_conditions_resolving_only_the_chosen_branch():
+    resolver = Resolver({"Condition::Yes": True, "Condition::No": False, "P": ""})
+    assert resolver.resolve({"Fn::If": ["Yes", 1, {"Ref": "Unresolvable"}]}, "R") == 1
+    assert resolver.resolve({"Fn::If": ["No", {"Ref": "Unresolvable"}, 2]}, "R") == 2
+    assert resolver.resolve({"Fn::Equals": [{"Ref": "P"}, ""]}, "R") is True
+    assert resolver.resolve({"Fn::Not": [{"Condition": "Yes"}]}, "R") is False
+
+
 def test_resolver_refuses_what_it_cannot_honour():
     resolver = Resolver({})
-    with pytest.raises(TemplateError, match=r"R.x: Fn::If is not supported"):
-        resolver.resolve({"x": {"Fn::If": ["c", 1, 2]}}, "R")
+    with pytest.raises(TemplateError, match=r"R.x: Fn::Select is not supported"):
+        resolver.resolve({"x": {"Fn::Select": [0, [1, 2]]}}, "R")
+    with pytest.raises(TemplateError, match="cannot resolve 'Condition::c'"):
+        resolver.resolve({"Fn::If": ["c", 1, 2]}, "R")
     with pytest.raises(TemplateError, match="cannot resolve 'Missing'"):
         resolver.resolve({"Ref": "Missing"}, "R")
 
@@ -48,4 +58,4 @@ def test_project_template_uses_only_supported_intrinsics():
             for item in value:
                 yield from intrinsics(item)
 
-    assert set(intrinsics(template)) <= {"Ref", "Fn::GetAtt", "Fn::Sub"}
+    assert set(intrinsics(template)) <= set(SUPPORTED_INTRINSICS)

@@ -70,14 +70,15 @@ def to_api(ad: JobAd) -> dict[str, Any]:
 
 @dynamodb.translated  # the platform's one DynamoDB error translator
 def create_ad(title: str, description: str, company: str | None, locations: list[str],
-              target_candidate_segments: list[str] | None = None) -> JobAd:
+              target_candidate_segments: list[str] | None = None, created_by: str | None = None) -> JobAd:
     job_ad_id = _next_id()
     now = _now()
     gsi1pk, gsi1sk = _index_keys("draft", now, job_ad_id)
     ad = JobAd(pk=ad_key(job_ad_id), job_ad_id=job_ad_id, title=title, description=description, company=company,
                locations=locations, target_candidate_segments=target_candidate_segments or None,
                status="draft", created_at=now, updated_at=now, gsi1pk=gsi1pk, gsi1sk=gsi1sk,
-               gsi2pk=ALL_ADS_PARTITION, gsi2sk=f"{now.isoformat()}#{job_ad_id:012d}")
+               gsi2pk=ALL_ADS_PARTITION, gsi2sk=f"{now.isoformat()}#{job_ad_id:012d}", created_by=created_by,
+               updated_by=created_by)
     ad.save(condition=JobAd.pk.does_not_exist())
     return ad
 
@@ -142,7 +143,8 @@ def _update(job_ad_id: int, changes: Callable[[JobAd], list], condition=None, ex
 
 
 @dynamodb.translated
-def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | None) -> JobAd:
+def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | None,
+              updated_by: str | None = None) -> JobAd:
     """Partial update of the editable fields; `status` may only move to draft or published."""
     setters = {"title": JobAd.title, "description": JobAd.description, "company": JobAd.company,
                "locations": JobAd.locations, "pinnedClusterId": JobAd.pinned_cluster_id,
@@ -153,7 +155,8 @@ def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | No
         if new_status == "published" and ad.status != "segmented":
             raise Conflict(f"job ad {job_ad_id} is {ad.status}; only a segmented ad can be published")
         return [setters[name].remove() if value is None else setters[name].set(value)
-                for name, value in fields.items() if name in setters]
+                for name, value in fields.items() if name in setters] + (
+            [JobAd.updated_by.set(updated_by)] if updated_by else [])
 
     return _update(job_ad_id, changes, expected_version=expected_version, status=new_status)
 

@@ -77,6 +77,8 @@ class JobAd(Model):
     status = UnicodeAttribute()
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     updated_at = UTCDateTimeAttribute(attr_name="updatedAt")
+    created_by = UnicodeAttribute(attr_name="createdBy", null=True)  # the caller's token username (issue 17)
+    updated_by = UnicodeAttribute(attr_name="updatedBy", null=True)
     version = VersionAttribute()
 
     derived_audience_primitives = ListAttribute(attr_name="derivedAudiencePrimitives", null=True)

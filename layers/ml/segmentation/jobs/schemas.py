@@ -99,8 +99,8 @@ class JobAdCreate(BaseModel):
 
     @field_validator("locations")
     @classmethod
-    def known_places(cls, names: list[str]) -> list[str]:
-        return _places(names)
+    def known_places(cls, names: list[str] | None) -> list[str] | None:
+        return None if names is None else _places(names)  # null: no places (as absent), never a 500
 
 
 class JobAdUpdate(BaseModel):

@@ -29,6 +29,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
+from segmentation.platform import auth
 from segmentation.platform.errors import InvalidInput, PlatformError
 
 # A handler that records no metric on some path is normal here, not worth a warning per invocation.
@@ -188,6 +189,12 @@ def create_app() -> APIGatewayHttpResolver:
     return app
 
 
+def current_caller(app: APIGatewayHttpResolver) -> str | None:
+    """The authenticated caller of the request `app` is resolving (token username or sub), for
+    created_by/updated_by; None only on a public route."""
+    return auth.caller(app.current_event.raw_event)
+
+
 def _bind_function_environment() -> None:
     """Powertools reads the service name and metrics namespace from the environment when it is built, at
     import. The local cloud serves every function from one process, so each invocation re-reads them
@@ -206,6 +213,13 @@ def http_handler(app: APIGatewayHttpResolver) -> Callable[[dict, LambdaContext],
     @metrics.log_metrics
     def handler(event: dict, context: LambdaContext) -> dict:
         _bind_function_environment()
+        try:
+            auth.check(event)  # the route's role from auth.ROUTE_ROLES; the token itself API Gateway verified
+        except auth.Forbidden as error:
+            logger.info("request forbidden", extra={"route": event.get("routeKey"), "caller": auth.caller(event)})
+            body = {"message": str(error), "request_id": getattr(context, "aws_request_id", None)}
+            return {"statusCode": 403, "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                    "body": json.dumps(body)}
         return app.resolve(event, context)
 
     return handler

@@ -27,9 +27,24 @@ _TRANSIENT = {"ProvisionedThroughputExceededException", "ThrottlingException", "
 _KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
 
 
+# DynamoDB numbers: magnitudes from 1E-130 to below 1E+126 (and 0). A float nearer to 0 than that has no
+# DynamoDB representation; it is stored as 0, the nearest one (underflow, as in any narrower number type);
+# boto3 would raise (Inexact/Underflow) and DynamoDB answer ValidationException: a 500 found by tests/fuzz.
+_DYNAMO_MIN_MAGNITUDE, _DYNAMO_MAX_MAGNITUDE = Decimal("1E-130"), Decimal("1E+126")
+
+
+def _number(value: float) -> Decimal:
+    number = Decimal(repr(value))
+    if number and abs(number) < _DYNAMO_MIN_MAGNITUDE:
+        return Decimal(0)
+    if abs(number) >= _DYNAMO_MAX_MAGNITUDE or not number.is_finite():
+        raise InvalidInput(f"the number {value!r} is outside the range a DynamoDB number can hold")
+    return number
+
+
 def _to_dynamo(value: Any) -> Any:
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return _number(value)
     if isinstance(value, dict):
         return {k: _to_dynamo(v) for k, v in value.items()}
     if isinstance(value, list):

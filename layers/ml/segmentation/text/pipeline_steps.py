@@ -10,6 +10,7 @@ passed between tasks stays small. The steps are the same functions the CLI compo
 import io
 import json
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -97,14 +98,41 @@ def validate_corpus(run_id: str, bucket: str, key: str, shard_size: int = DEFAUL
 
 
 def embed_shard(run_id: str, corpus: dict[str, Any], start: int, end: int) -> dict[str, Any]:
-    """Embed documents [start, end) with the ONNX encoder (fp32: the training-time vectors)."""
+    """Embed documents [start, end) with the ONNX encoder, in the precision serving uses (encoder.QUANTIZED:
+    the only one the encoder layer ships)."""
     from segmentation.text.embedders import onnx_embedder
+    from segmentation.text.encoder import QUANTIZED
     from segmentation.text.training import embed_documents
 
-    embeddings = embed_documents(_documents(corpus)[start:end], onnx_embedder(quantized=False))
+    embed = onnx_embedder(quantized=QUANTIZED)
+    embeddings = embed_documents(_documents(corpus)[start:end], embed)
     key = _stage(run_id, f"embeddings/{start:07d}.npy")
     _put_array(_store(), key, embeddings)
+    if start == 0:  # the first shard also embeds the industry descriptions, so build_profiles needs no encoder
+        texts = industry_texts()
+        _put_array(_store(), _stage(run_id, "industry_embeddings.npy"), np.asarray(embed(texts), dtype=np.float32))
+        _store().put_json(_stage(run_id, "industry_texts.json"), texts)
     return {"start": start, "end": end, "key": key}
+
+
+def industry_texts() -> list[str]:
+    """The industry descriptions profiles are matched against (text/data/industries.json), as embedded."""
+    data = resources.files("segmentation.text").joinpath("data", "industries.json").read_text(encoding="utf-8")
+    return [f"{i['label']}: {i['description']}" for i in json.loads(data)]
+
+
+def _stored_embedder(store: ArtifactStore, run_id: str):
+    """An `embed` for profiles.build_profiles that answers the industry texts from the first shard's vectors
+    (the build_profiles task carries no encoder: it would not fit in Lambda's 250 MB with SciPy)."""
+    texts = store.get_json(_stage(run_id, "industry_texts.json"))
+    vectors = _get_array(store, _stage(run_id, "industry_embeddings.npy"))
+
+    def embed(asked: list[str]) -> np.ndarray:
+        if list(asked) != texts:
+            raise ValueError("build_profiles asked for texts other than the industry descriptions embed_shard stored")
+        return vectors
+
+    return embed
 
 
 def reduce_and_cluster(run_id: str, corpus: dict[str, Any], shards: list[dict[str, Any]]) -> dict[str, Any]:
@@ -156,7 +184,6 @@ def _latest_model() -> TextModel | None:
 
 def build_profiles(run_id: str, corpus: dict[str, Any]) -> dict[str, Any]:
     """Profiles of the new clusters, with the promoted model's overrides carried to matching clusters."""
-    from segmentation.text.embedders import onnx_embedder
     from segmentation.text.profiles import build_profiles as generate
     from segmentation.text.training import apply_overrides, embedding_centroids
 
@@ -164,7 +191,7 @@ def build_profiles(run_id: str, corpus: dict[str, Any]) -> dict[str, Any]:
     clustering = _load_clustering(store, run_id)
     embeddings = _get_array(store, _stage(run_id, "embeddings.npy"))
     means = embedding_centroids(embeddings, clustering.labels, clustering.k)
-    profiles = generate(_documents(corpus), clustering.labels, means, embeddings, onnx_embedder(quantized=False))
+    profiles = generate(_documents(corpus), clustering.labels, means, embeddings, _stored_embedder(store, run_id))
     profiles, overrides = apply_overrides(profiles, means, None, _latest_model())
     _put_array(store, _stage(run_id, "embedding_centroids.npy"), means)
     store.put_json(_stage(run_id, "profiles.json"), {"profiles": profiles, "overrides": overrides})

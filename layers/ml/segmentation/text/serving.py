@@ -9,7 +9,13 @@ from typing import Any
 from segmentation.platform import settings
 from segmentation.platform.errors import DependencyUnavailable
 from segmentation.platform.storage import ArtifactStore
-from segmentation.text.encoder import EncoderError, OnnxEncoder, default_encoder_dir, matches_fingerprint
+from segmentation.text.encoder import (
+    QUANTIZED,
+    EncoderError,
+    OnnxEncoder,
+    default_encoder_dir,
+    matches_fingerprint,
+)
 from segmentation.text.locations import find_locations
 from segmentation.text.model import TextModel
 from segmentation.text.registry import LatestModelCache, ModelRegistry
@@ -62,7 +68,7 @@ class Segmenter:
         return results
 
 
-def load_encoder(model_dir, quantized: bool = True) -> OnnxEncoder:
+def load_encoder(model_dir, quantized: bool = QUANTIZED) -> OnnxEncoder:
     try:
         return OnnxEncoder(model_dir, quantized=quantized)
     except EncoderError as error:
