@@ -8,6 +8,7 @@ from typing import Annotated
 import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
+from segmentation.platform import auth
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 
@@ -37,15 +38,35 @@ def list_things(kind: Annotated[str | None, Query()] = None, limit: Annotated[in
 
 
 handler = http_handler(app)
+
+# This module's routes, declared as every route is (platform/auth.py); the calls carry a writer's claims.
+# A slashed collection path arrives through its {proxy+} companion route, an unknown path through $default.
+TEST_ROUTES = {"POST /things": auth.WRITE, "GET /things": auth.READ, "GET /things/{kind}": auth.READ,
+               "POST /things/{proxy+}": auth.WRITE, "$default": auth.READ}
+
+
+@pytest.fixture(autouse=True)
+def declared_routes(monkeypatch):
+    for route_key, role in TEST_ROUTES.items():
+        monkeypatch.setitem(auth.ROUTE_ROLES, route_key, role)
+
+
+def route_key(method: str, path: str) -> str:
+    if path == "/things/" and method == "POST":
+        return "POST /things/{proxy+}"
+    if path.startswith("/things/"):
+        return f"{method} /things/{{kind}}"
+    return f"{method} {path}" if path == "/things" else "$default"
 CONTEXT = SimpleNamespace(function_name="f", memory_limit_in_mb=128, invoked_function_arn="arn:f",
                           aws_request_id="req-1", function_version="$LATEST")
 
 
 def call(method, path, body=None, headers=None, query=None, raw_body=None):
-    event = {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
+    event = {"version": "2.0", "routeKey": route_key(method, path), "rawPath": path, "rawQueryString": "",
              "headers": {"content-type": "application/json"} if headers is None else headers,
              "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
-                                "requestId": "r", "stage": "$default"},
+                                "requestId": "r", "stage": "$default",
+                                "authorizer": {"jwt": {"claims": {"sub": "u-1", "cognito:groups": "[write]"}}}},
              "isBase64Encoded": False}
     if body is not None:
         event["body"] = body if isinstance(body, str) else json.dumps(body)
