@@ -21,6 +21,13 @@ def test_upload_under_corpus_prefix_trains_promotes_and_records_the_run(stack, a
         FunctionName=stack.ref("ValidateCorpusFunction"), Environment={"Variables": {
             **aws("lambda").get_function_configuration(FunctionName=stack.ref("ValidateCorpusFunction"))[
                 "Environment"]["Variables"], "TRAINING_SHARD_SIZE": "50"}})
+    # 120 documents are too few for the production stability floor (0.5 is for a full corpus): this test is
+    # about the pipeline, the gates have their own test below. Set here, so the outcome does not depend on
+    # which test ran before in the same process.
+    evaluate = stack.ref("EvaluateFunction")
+    aws("lambda").update_function_configuration(FunctionName=evaluate, Environment={"Variables": {
+        **aws("lambda").get_function_configuration(FunctionName=evaluate)["Environment"]["Variables"],
+        "GATE_STABILITY_ARI_MIN": "0.1"}})
     upload(aws, stack, "corpus/jobs 2026.jsonl", SMALL_CORPUS)  # a space: the S3 event key arrives as 'jobs+2026'
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
     assert execution["status"] == "SUCCEEDED", execution.get("cause")
