@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from build_usajobs_corpus import boilerplate, clean_title, default_source, strip_boilerplate  # noqa: E402
+from build_usajobs_corpus import boilerplate, clean_title, default_source, strip_boilerplate
 
 OUT = ROOT / "benchmarks" / "data" / "usajobs_eval.jsonl"
 PER_OCCUPATION = 5

@@ -128,7 +128,7 @@ def build(records: list[dict], words: int, exclude: frozenset[str] = frozenset()
     def key(record: dict) -> tuple[str, str]:
         return clean_title(record["title"]).lower(), " ".join(strip_boilerplate(record, marked).split()[:words]).lower()
 
-    corpus, stats = [], Counter()
+    corpus, stats, ids = [], Counter(), set()
     seen = {key(r) for r in records if f"usajobs-{r['id']}" in exclude}  # and their copies under other ids
     for record in records:
         if f"usajobs-{record['id']}" in exclude:
@@ -143,7 +143,11 @@ def build(records: list[dict], words: int, exclude: frozenset[str] = frozenset()
             stats["duplicate"] += 1
             continue
         seen.add((title.lower(), text.lower()))
-        corpus.append({"id": f"usajobs-{record['id']}", "title": title, "text": text})
+        doc_id = f"usajobs-{record['id']}"
+        if doc_id in ids:  # a PositionID can carry several announcements (different URIs)
+            doc_id += f"-{sum(1 for i in ids if i.startswith(doc_id))+1}"
+        ids.add(doc_id)
+        corpus.append({"id": doc_id, "title": title, "text": text})
     stats["kept"] = len(corpus)
     return corpus, dict(stats)
 

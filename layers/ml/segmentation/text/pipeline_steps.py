@@ -101,7 +101,8 @@ def embed_shard(run_id: str, corpus: dict[str, Any], start: int, end: int) -> di
     from segmentation.text.embedders import onnx_embedder
     from segmentation.text.training import embed_documents
 
-    embeddings = embed_documents(_documents(corpus)[start:end], onnx_embedder(quantized=False))
+    embeddings = embed_documents(_documents(corpus)[start:end],
+                                 onnx_embedder(quantized=False, max_tokens=training_params().max_tokens))
     key = _stage(run_id, f"embeddings/{start:07d}.npy")
     _put_array(_store(), key, embeddings)
     return {"start": start, "end": end, "key": key}
