@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print their table, record it in docs/benchmarks.md.
 
-    python benchmarks/run.py [--only foundation|jobs|learning|segments|text]
+    python benchmarks/run.py [--only ads|foundation|jobs|learning|segments|text|text-serving]
 """
 
 import argparse
@@ -9,11 +9,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation, bench_jobs, bench_learning, bench_segments, bench_text
+from benchmarks import bench_ads, bench_foundation, bench_jobs, bench_learning, bench_segments, bench_text
 from benchmarks.common import print_table, record
 
-SUITES = {"foundation": bench_foundation.run, "jobs": bench_jobs.run, "learning": bench_learning.run,
-          "segments": bench_segments.run, "text": bench_text.run}
+SUITES = {"ads": bench_ads.run, "foundation": bench_foundation.run, "jobs": bench_jobs.run,
+          "learning": bench_learning.run, "segments": bench_segments.run, "text": bench_text.run,
+          "text-serving": bench_text.run_serving}
 
 
 def main() -> int:

@@ -95,6 +95,7 @@ class OnnxEncoder:
         self._pad_id = padding.get("pad_id", 0)
         self._tokenizer.no_padding()
         self.max_tokens = 0
+        self.default_max_tokens = max_tokens
         self._truncate(max_tokens)
 
         options = ort.SessionOptions()
@@ -124,10 +125,10 @@ class OnnxEncoder:
 
     def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
         """Embeddings of `texts`, shape (len(texts), dim), in input order; each text is cut to `max_tokens`
-        word pieces (default: the encoder's own limit, 256)."""
+        word pieces (default: the cap given to the constructor, else the encoder's own limit, 256)."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings, not a single string")
-        self._truncate(max_tokens)
+        self._truncate(max_tokens or self.default_max_tokens)
         texts = list(texts)
         result = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
