@@ -31,6 +31,13 @@ REPRESENTATIVE_TITLES = 5
 FALLBACK_TITLE_WORDS = 6
 # A skill mentioned by a single ad is not a property of its cluster.
 MIN_SKILL_DOCUMENTS = 2
+# Role nouns that name no field on their own ("Officers & supervisors"): a cluster is named after the most
+# common two-word role ending in them instead ("police officers", "IT specialists"), or not after them at all.
+GENERIC_ROLES = frozenset(["officer", "supervisor", "worker", "manager", "specialist", "technician", "assistant",
+                           "operator", "analyst", "administrator", "representative", "leader", "aid", "aide",
+                           "clerk", "inspector", "coordinator", "director", "chief", "professional", "associate",
+                           "consultant", "advisor", "adviser", "agent", "member", "staff", "employee", "helper",
+                           "attendant", "lead", "head", "expert", "controller", "trainee", "intern", "maker"])
 # Words after which a title names the field, not the role: "head of sales", "teacher in primary education".
 _ROLE_END = frozenset(["of", "for", "in", "at", "with"])
 _TITLE_WORD = re.compile(r"[^\W_][\w'+#.-]*")
@@ -229,8 +236,10 @@ def _cluster_names(titles: list[str | None], owners: np.ndarray, clusters: int) 
             role = terms[j]
             if " " not in role:
                 wider = max((t for t in terms if t.endswith(" " + role) and by_term[t]), key=by_term.get, default=None)
-                if wider and by_term[wider] * 2 >= by_term[role]:
+                if wider and (by_term[wider] * 2 >= by_term[role] or role in GENERIC_ROLES):
                     role = wider
+                elif role in GENERIC_ROLES:  # "officers", "specialists": says nothing about the field
+                    continue
             if not any(set(role.split()) & set(picked.split()) for picked in chosen):
                 chosen.append(role)
         name = " & ".join(_plural(_display(surface[role].most_common(1)[0][0])) for role in chosen)
