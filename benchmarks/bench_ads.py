@@ -184,25 +184,30 @@ def rows_for(name: str, r: dict, ads: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def k10_nmi() -> tuple[str, str, str]:
-    """The new training corpus and pipeline at k=10: NMI/AMI of the ESCO part (the issue's floor: 0.33)."""
+def k10_nmi() -> list[tuple[str, str, str]]:
+    """ESCO NMI/AMI against the ISCO major groups at k=10, seeds 0-2: the pipeline on ESCO alone with the token
+    cap (the issue's floor, 0.33), and the ESCO part of the new corpus (ESCO + USAJOBS)."""
     from segmentation.text.corpus import parse_corpus
     from segmentation.text.training import TrainingParams, document_text, reduce_and_cluster
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
-    documents = [d for path in (ESCO, ROOT / "models" / "corpus" / "usajobs_ads.jsonl")
-                 for d in parse_corpus(path.read_bytes())]
-    texts = [document_text(d) for d in documents]
-    embeddings = training_embedder()(texts)
-    esco = [i for i, d in enumerate(documents) if d.label is not None]
-    nmi, ami = [], []
-    for seed in (0, 1, 2):
-        labels = reduce_and_cluster(embeddings, texts, TrainingParams(clusters=10), seed=seed).labels
-        truth, found = [documents[i].label for i in esco], labels[esco]
-        nmi.append(normalized_mutual_info_score(truth, found))
-        ami.append(adjusted_mutual_info_score(truth, found))
-    return ("new corpus (ESCO + USAJOBS) and pipeline at k=10: ESCO NMI / AMI vs ISCO major groups, seeds 0-2",
-            f"{np.mean(nmi):.3f} ± {np.std(nmi):.3f} / {np.mean(ami):.3f}", ">= 0.33")
+    esco_docs = parse_corpus(ESCO.read_bytes())
+    both = esco_docs + parse_corpus((ROOT / "models" / "corpus" / "usajobs_ads.jsonl").read_bytes())
+    rows = []
+    for name, documents in (("ESCO alone, token cap 128", esco_docs), ("ESCO + USAJOBS (ESCO part scored)", both)):
+        texts = [document_text(d) for d in documents]
+        embeddings = training_embedder()(texts)
+        esco = [i for i, d in enumerate(documents) if d.label is not None]
+        truth = [documents[i].label for i in esco]
+        nmi, ami = [], []
+        for seed in (0, 1, 2):
+            found = reduce_and_cluster(embeddings, texts, TrainingParams(clusters=10), seed=seed).labels[esco]
+            nmi.append(normalized_mutual_info_score(truth, found))
+            ami.append(adjusted_mutual_info_score(truth, found))
+        rows.append((f"pipeline at k=10 on {name}: ESCO NMI / AMI vs ISCO major groups, seeds 0-2",
+                     f"{np.mean(nmi):.3f} ± {np.std(nmi):.3f} / {np.mean(ami):.3f}",
+                     ">= 0.33" if "alone" in name else "-"))
+    return rows
 
 
 def run() -> list[tuple[str, str, str]]:
@@ -227,7 +232,7 @@ def run() -> list[tuple[str, str, str]]:
     rows = [("labelled real ads (USAJOBS, held out of training)", described, "-")]
     for name, result in results.items():
         rows += rows_for(name, result, len(ads))
-    rows.append(k10_nmi())
+    rows += k10_nmi()
     return rows
 
 

@@ -75,9 +75,19 @@ def _fold(sentence: str) -> str:
     return " ".join(sentence.lower().split())
 
 
+_HIRING = re.compile(r"\s*[-\u2013(,/]*\s*\b(?:direct[- ]hire(?: authority)?|dha|recent graduates?|general availability|"
+                     r"open continuous(?: announcement)?|open until filled|multiple (?:locations|vacancies)|"
+                     r"nte\b[^,)]*|temporary|term|part[- ]time|full[- ]time|intermittent|seasonal|"
+                     r"re-?announcement|re-?advertisement|amended|extended)\b\)?", re.IGNORECASE)
+_EXPAND = ((re.compile(r"\bRN\b"), "Registered Nurse"), (re.compile(r"\bLPN\b"), "Licensed Practical Nurse"))
+
+
 def clean_title(title: str) -> str:
-    """"MOTOR VEHICLE OPERATOR WG-5703-06" -> "Motor Vehicle Operator"; acronyms (IT, RN) stay upper case."""
-    title = _GRADE.sub(" ", title)
+    """"MOTOR VEHICLE OPERATOR WG-5703-06 - Direct Hire Authority" -> "Motor Vehicle Operator"; acronyms (IT)
+    stay upper case, RN and LPN are spelled out."""
+    title = _HIRING.sub(" ", _GRADE.sub(" ", title))
+    for pattern, words in _EXPAND:
+        title = pattern.sub(words, title)
     title = re.sub(r"\((?:DE|CR|DE/CR|MP|MPP|ST|T32|T5|DHA)[^)]*\)", " ", title, flags=re.IGNORECASE)
     title = " ".join(title.replace("( )", " ").split()).strip(" -,/")
     if title.isupper() or title.islower():

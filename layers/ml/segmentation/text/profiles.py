@@ -161,9 +161,16 @@ def match_skills(texts: list[str], vocabulary: SkillVocabulary | list[dict], top
     return _rank_skills(vocabulary.occurrences(texts), vocabulary.labels, top_n, background, min_documents)
 
 
-def zero_shot_industry(centroid: np.ndarray, industry_vectors: np.ndarray, industries: list[dict]) -> dict:
-    """The industry whose description embedding is nearest (cosine) to the cluster centroid."""
-    similarities = normalize(industry_vectors) @ normalize(centroid.reshape(1, -1))[0]
+def zero_shot_industry(centroid: np.ndarray, industry_vectors: np.ndarray, industries: list[dict],
+                       titles_vector: np.ndarray | None = None) -> dict:
+    """The industry whose description embedding is nearest (cosine) to the cluster centroid; with
+    `titles_vector` (the embedding of the cluster's name and representative titles), nearest on the mean of
+    both similarities, so that what the ads say about the employer (a federal agency's mission, HR rules)
+    does not outweigh what the jobs are."""
+    unit = normalize(industry_vectors)
+    similarities = unit @ normalize(centroid.reshape(1, -1))[0]
+    if titles_vector is not None:
+        similarities = (similarities + unit @ normalize(titles_vector.reshape(1, -1))[0]) / 2
     best = int(np.argmax(similarities))
     return {"code": industries[best]["code"], "label": industries[best]["label"],
             "similarity": round(float(similarities[best]), 4)}
@@ -288,19 +295,25 @@ def build_profiles(documents: list[Document], cluster_ids: np.ndarray, centroids
     levels = [seniority_of(document.title, document.text) for document in documents]
     unit = normalize(embeddings)
 
-    profiles = {}
-    for c, name in zip(clusters, names):
+    closest = {}
+    for c in clusters:
         rows = members[c]
-        closest = rows[np.argsort(-(unit[rows] @ normalize(centroids[c].reshape(1, -1))[0]), kind="stable")]
+        closest[c] = rows[np.argsort(-(unit[rows] @ normalize(centroids[c].reshape(1, -1))[0]), kind="stable")]
+    representative = {c: list(dict.fromkeys(titles[i] for i in closest[c]))[:REPRESENTATIVE_TITLES] for c in clusters}
+    title_vectors = np.asarray(embed([f"{name}: {'; '.join(representative[c])}" for c, name in zip(clusters, names)]))
+
+    profiles = {}
+    for index, (c, name) in enumerate(zip(clusters, names)):
+        rows = members[c]
         distribution = seniority_distribution([levels[i] for i in rows])
         profiles[str(c)] = {
             "name": name,
-            "industry": zero_shot_industry(centroids[c], industry_vectors, industries),
+            "industry": zero_shot_industry(centroids[c], industry_vectors, industries, title_vectors[index]),
             "skills": _rank_skills(occurrences[rows], vocabulary.labels, top_n, background, MIN_SKILL_DOCUMENTS),
             "seniority": {"distribution": distribution, "dominant": max(LEVELS, key=distribution.get)},
             "keywords": keywords[c],
             "size": len(rows),
-            "representative_titles": list(dict.fromkeys(titles[i] for i in closest))[:REPRESENTATIVE_TITLES],
+            "representative_titles": representative[c],
         }
     return profiles
 
