@@ -38,6 +38,8 @@ GENERIC_ROLES = frozenset(["officer", "supervisor", "worker", "manager", "specia
                            "clerk", "inspector", "coordinator", "director", "chief", "professional", "associate",
                            "consultant", "advisor", "adviser", "agent", "member", "staff", "employee", "helper",
                            "attendant", "lead", "head", "expert", "controller", "trainee", "intern", "maker"])
+# A title whose last word is a field, an activity or a code names no role.
+_NOT_A_ROLE = re.compile(r"\d|(?:ment|tion|sion|ance|ence|ship|ity|ing|ics)$", re.IGNORECASE)
 # Words after which a title names the field, not the role: "head of sales", "teacher in primary education".
 _ROLE_END = frozenset(["of", "for", "in", "at", "with"])
 _TITLE_WORD = re.compile(r"[^\W_][\w'+#.-]*")
@@ -193,6 +195,8 @@ def _heads(title: str | None) -> list[str]:
     """The role noun and the two-word role of a title: "software engineer" -> engineer, software engineer.
     Seniority is not part of a role ("senior engineer" -> engineer); ads without a title have none."""
     words = _role_words(title or "")
+    if not words or _NOT_A_ROLE.search(words[-1]):  # "Program Management", "SSA-4100": a field or a code
+        return []
     roles = [" ".join(words[-n:]) for n in (1, 2) if len(words) >= n]
     return [role for role in roles if " " not in role or seniority_of(role) == "mid"]
 
