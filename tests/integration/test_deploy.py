@@ -29,9 +29,12 @@ def test_bucket_is_versioned_and_notifies_the_trigger_on_the_corpus_prefix(stack
     bucket = stack.ref("ArtifactsBucket")
     assert bucket == f"{STACK}-artifacts-123456789012-us-east-1"
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
-    [notification] = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
-    assert notification["LambdaFunctionArn"] == stack.resources["StartTrainingFromUploadFunction"]["attributes"]["Arn"]
-    assert notification["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "corpus/"}]
+    notifications = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
+    by_function = {n["LambdaFunctionArn"]: n["Filter"]["Key"]["FilterRules"] for n in notifications}
+    assert by_function == {
+        stack.resources["StartTrainingFromUploadFunction"]["attributes"]["Arn"]: [{"Name": "prefix", "Value": "corpus/"}],
+        stack.resources["StartBatchSegmentationFunction"]["attributes"]["Arn"]: [{"Name": "prefix",
+                                                                                  "Value": "batch/ads/"}]}
 
 
 def test_functions_share_the_layer_and_get_their_environment(stack, aws):
