@@ -12,8 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import print_table, record
 
-# Suite name -> the module in benchmarks/ whose run() returns its rows. One line per suite.
+# Suite name -> the module in benchmarks/ ("module" or "module:function") whose run() returns its rows.
 SUITES = {
+    "ads": "bench_ads",
     "audiences": "bench_audiences_search",
     "audiences_builder": "bench_audiences_builder",
     "candidates": "bench_candidates",
@@ -23,6 +24,7 @@ SUITES = {
     "learning": "bench_learning",
     "segments": "bench_segments",
     "text": "bench_text",
+    "text-serving": "bench_text:run_serving",
 }
 
 
@@ -31,7 +33,8 @@ def main() -> int:
     parser.add_argument("--only", choices=sorted(SUITES), action="append")
     args = parser.parse_args()
     for name in args.only or sorted(SUITES):
-        rows = importlib.import_module(f"benchmarks.{SUITES[name]}").run()
+        module, _, function = SUITES[name].partition(":")
+        rows = getattr(importlib.import_module(f"benchmarks.{module}"), function or "run")()
         print_table(name, rows)
         record(name, rows, f"make bench (python benchmarks/run.py --only {name})")
     return 0

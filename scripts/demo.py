@@ -34,6 +34,12 @@ ADS = [
     "parents. QTS required. London."),
     ("Sales Representative for industrial machinery: visit customers, present products, negotiate contracts and "
     "hit quarterly targets across the Midlands."),
+    ("Cook for a busy hotel restaurant: prepare breakfast and lunch menus, follow food safety and hygiene rules, "
+    "keep the kitchen clean and stocked. Chicago."),
+    ("Accountant: prepare monthly management accounts, reconciliations, payroll journals and VAT returns; "
+    "support the annual audit. CPA or ACCA part-qualified."),
+    ("Warehouse operative / forklift driver: receive, store and pick stock, load trucks, keep inventory records "
+    "accurate. Day shifts in Dallas."),
     "We're hiring! Join our amazing team. Great vibes, free snacks. Apply now!",
 ]
 

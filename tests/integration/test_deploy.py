@@ -34,7 +34,9 @@ def test_bucket_is_versioned_and_notifies_the_triggers_on_their_prefixes(stack, 
     assert prefixes == {
         stack.resources["StartTrainingFromUploadFunction"]["attributes"]["Arn"]: [{"Name": "prefix", "Value": "corpus/"}],
         stack.resources["CandidatesStartImportFunction"]["attributes"]["Arn"]: [
-            {"Name": "prefix", "Value": "candidates/import/"}]}
+            {"Name": "prefix", "Value": "candidates/import/"}],
+        stack.resources["StartBatchSegmentationFunction"]["attributes"]["Arn"]: [{"Name": "prefix",
+                                                                                  "Value": "batch/ads/"}]}
 
 
 def test_functions_share_the_layer_and_get_their_environment(stack, aws):

@@ -107,6 +107,22 @@ def test_order_is_kept_and_batch_size_does_not_matter(fp32):
     assert np.abs(fp32.embed(SENTENCES[::-1], batch_size=7) - one_by_one[::-1]).max() < 1e-5
 
 
+def test_chunks_tokenised_ahead_give_the_same_vectors_in_order(fp32):
+    texts = [f"{text} ({i})" for i, text in enumerate(SENTENCES * 6)]  # several chunks at batch size 2
+    assert np.abs(fp32.embed(texts, batch_size=2) - np.stack([fp32.embed([t])[0] for t in texts])).max() < 1e-5
+
+
+def test_token_cap_embeds_the_first_word_pieces_only(fp32):
+    ad = "Registered nurse for the intensive care unit. " + "Paperwork and filing in the back office. " * 3
+    longer = ad + "Forklift, warehouse and delivery driving. " * 30
+    assert np.abs(fp32.embed([ad], max_tokens=12) - fp32.embed([longer], max_tokens=12)).max() < 1e-6
+    assert len(fp32.tokenize([longer])[0].ids) == 12
+    assert float(fp32.embed([ad])[0] @ fp32.embed([longer])[0]) < 0.95  # uncapped, the tail counts
+    assert fp32.max_tokens == 256  # without max_tokens: the encoder's own limit again
+    with pytest.raises(ValueError):
+        fp32.embed(["x"], max_tokens=2)
+
+
 def test_empty_input_and_single_string(int8):
     assert int8.embed([]).shape == (0, int8.dim)
     with pytest.raises(TypeError):

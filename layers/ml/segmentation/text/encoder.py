@@ -8,6 +8,7 @@ before it is used.
 import json
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,11 @@ OUTPUT = "sentence_embedding"
 # int8, chosen by measurement in docs/benchmarks.md ("package": fp32 does not fit beside the ML layer,
 # runs no faster on this CPU, and int8 agrees with it on 99.0% of held-out ads).
 QUANTIZED = True
+
+# Texts tokenised together: the next chunk is tokenised on a worker thread while the current one runs
+# through the graph (the tokenizer and onnxruntime both release the GIL), and each chunk is sorted by length
+# into batches so that little compute goes to padding.
+CHUNK_BATCHES = 8
 
 # Fixed inputs whose embeddings identify the encoder a model was trained with.
 PROBE_SENTENCES = (
@@ -81,7 +87,8 @@ def verify_encoder_dir(model_dir: Path) -> dict:
 class OnnxEncoder:
     """L2-normalised float32 sentence embeddings from the exported ONNX graph."""
 
-    def __init__(self, model_dir: Path, quantized: bool = QUANTIZED, threads: int | None = None):
+    def __init__(self, model_dir: Path, quantized: bool = QUANTIZED, threads: int | None = None,
+                 max_tokens: int | None = None):
         model_dir = Path(model_dir)
         self.manifest = read_manifest(model_dir)
         model = read_verified(model_dir, self.manifest, MODEL_INT8 if quantized else MODEL_FP32)
@@ -92,7 +99,9 @@ class OnnxEncoder:
         padding = self._tokenizer.padding or {}
         self._pad_id = padding.get("pad_id", 0)
         self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=int(self.manifest["max_length"]))
+        self.max_tokens = 0
+        self.default_max_tokens = max_tokens
+        self._truncate(max_tokens)
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -100,25 +109,56 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizing: ThreadPoolExecutor | None = None
 
     @property
     def dim(self) -> int:
         return int(self.manifest["dim"])
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Embeddings of `texts`, shape (len(texts), dim), in input order."""
+    def _truncate(self, max_tokens: int | None) -> None:
+        """Word pieces kept per text (special tokens included): `max_tokens`, at most the encoder's own limit."""
+        limit = int(self.manifest["max_length"])
+        cap = min(int(max_tokens), limit) if max_tokens else limit
+        if cap < 3:
+            raise ValueError("max_tokens must be at least 3")
+        if cap != self.max_tokens:
+            self._tokenizer.enable_truncation(max_length=cap)
+            self.max_tokens = cap
+
+    def tokenize(self, texts: Sequence[str]) -> list:
+        return self._tokenizer.encode_batch(list(texts))
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
+        """Embeddings of `texts`, shape (len(texts), dim), in input order; each text is cut to `max_tokens`
+        word pieces (default: the cap given to the constructor, else the encoder's own limit, 256)."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings, not a single string")
+        self._truncate(max_tokens or self.default_max_tokens)
+        texts = list(texts)
         result = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not len(texts):
+        if not texts:
             return result
-        encodings = self._tokenizer.encode_batch(list(texts))
+        chunk = batch_size * CHUNK_BATCHES
+        starts = list(range(0, len(texts), chunk))
+        if len(starts) == 1:
+            self._encode_chunk(self.tokenize(texts), 0, batch_size, result)
+            return result
+        if self._tokenizing is None:
+            self._tokenizing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tokenize")
+        pending = self._tokenizing.submit(self.tokenize, texts[:chunk])
+        for start in starts:
+            encodings = pending.result()
+            if start + chunk < len(texts):
+                pending = self._tokenizing.submit(self.tokenize, texts[start + chunk:start + 2 * chunk])
+            self._encode_chunk(encodings, start, batch_size, result)
+        return result
+
+    def _encode_chunk(self, encodings: list, offset: int, batch_size: int, result: np.ndarray) -> None:
         # Batches of similar length waste little compute on padding.
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            result[rows] = self._run([encodings[i] for i in rows])
-        return result
+            result[[offset + i for i in rows]] = self._run([encodings[i] for i in rows])
 
     def _run(self, batch: list) -> np.ndarray:
         width = max(len(e.ids) for e in batch)

@@ -97,6 +97,11 @@ class TextModel:
         return self.manifest["version"]
 
     @property
+    def max_tokens(self) -> int | None:
+        """Word pieces per text the model was trained on (None: the encoder's own limit, 256)."""
+        return self.manifest.get("parameters", {}).get("max_tokens")
+
+    @property
     def metric(self) -> str:
         return self.reducer.metric
 

@@ -31,6 +31,15 @@ REPRESENTATIVE_TITLES = 5
 FALLBACK_TITLE_WORDS = 6
 # A skill mentioned by a single ad is not a property of its cluster.
 MIN_SKILL_DOCUMENTS = 2
+# Role nouns that name no field on their own ("Officers & supervisors"): a cluster is named after the most
+# common two-word role ending in them instead ("police officers", "IT specialists"), or not after them at all.
+GENERIC_ROLES = frozenset(["officer", "supervisor", "worker", "manager", "specialist", "technician", "assistant",
+                           "operator", "analyst", "administrator", "representative", "leader", "aid", "aide",
+                           "clerk", "inspector", "coordinator", "director", "chief", "professional", "associate",
+                           "consultant", "advisor", "adviser", "agent", "member", "staff", "employee", "helper",
+                           "attendant", "lead", "head", "expert", "controller", "trainee", "intern", "maker"])
+# A title whose last word is a field, an activity or a code names no role.
+_NOT_A_ROLE = re.compile(r"\d|(?:ment|tion|sion|ance|ence|ship|ity|ing|ics)$", re.IGNORECASE)
 # Words after which a title names the field, not the role: "head of sales", "teacher in primary education".
 _ROLE_END = frozenset(["of", "for", "in", "at", "with"])
 _TITLE_WORD = re.compile(r"[^\W_][\w'+#.-]*")
@@ -154,9 +163,16 @@ def match_skills(texts: list[str], vocabulary: SkillVocabulary | list[dict], top
     return _rank_skills(vocabulary.occurrences(texts), vocabulary.labels, top_n, background, min_documents)
 
 
-def zero_shot_industry(centroid: np.ndarray, industry_vectors: np.ndarray, industries: list[dict]) -> dict:
-    """The industry whose description embedding is nearest (cosine) to the cluster centroid."""
-    similarities = normalize(industry_vectors) @ normalize(centroid.reshape(1, -1))[0]
+def zero_shot_industry(centroid: np.ndarray, industry_vectors: np.ndarray, industries: list[dict],
+                       titles_vector: np.ndarray | None = None) -> dict:
+    """The industry whose description embedding is nearest (cosine) to the cluster centroid; with
+    `titles_vector` (the embedding of the cluster's name and representative titles), nearest on the mean of
+    both similarities, so that what the ads say about the employer (a federal agency's mission, HR rules)
+    does not outweigh what the jobs are."""
+    unit = normalize(industry_vectors)
+    similarities = unit @ normalize(centroid.reshape(1, -1))[0]
+    if titles_vector is not None:
+        similarities = (similarities + unit @ normalize(titles_vector.reshape(1, -1))[0]) / 2
     best = int(np.argmax(similarities))
     return {"code": industries[best]["code"], "label": industries[best]["label"],
             "similarity": round(float(similarities[best]), 4)}
@@ -179,6 +195,8 @@ def _heads(title: str | None) -> list[str]:
     """The role noun and the two-word role of a title: "software engineer" -> engineer, software engineer.
     Seniority is not part of a role ("senior engineer" -> engineer); ads without a title have none."""
     words = _role_words(title or "")
+    if not words or _NOT_A_ROLE.search(words[-1]):  # "Program Management", "SSA-4100": a field or a code
+        return []
     roles = [" ".join(words[-n:]) for n in (1, 2) if len(words) >= n]
     return [role for role in roles if " " not in role or seniority_of(role) == "mid"]
 
@@ -229,8 +247,10 @@ def _cluster_names(titles: list[str | None], owners: np.ndarray, clusters: int) 
             role = terms[j]
             if " " not in role:
                 wider = max((t for t in terms if t.endswith(" " + role) and by_term[t]), key=by_term.get, default=None)
-                if wider and by_term[wider] * 2 >= by_term[role]:
+                if wider and (by_term[wider] * 2 >= by_term[role] or role in GENERIC_ROLES):
                     role = wider
+                elif role in GENERIC_ROLES:  # "officers", "specialists": says nothing about the field
+                    continue
             if not any(set(role.split()) & set(picked.split()) for picked in chosen):
                 chosen.append(role)
         name = " & ".join(_plural(_display(surface[role].most_common(1)[0][0])) for role in chosen)
@@ -279,19 +299,25 @@ def build_profiles(documents: list[Document], cluster_ids: np.ndarray, centroids
     levels = [seniority_of(document.title, document.text) for document in documents]
     unit = normalize(embeddings)
 
-    profiles = {}
-    for c, name in zip(clusters, names):
+    closest = {}
+    for c in clusters:
         rows = members[c]
-        closest = rows[np.argsort(-(unit[rows] @ normalize(centroids[c].reshape(1, -1))[0]), kind="stable")]
+        closest[c] = rows[np.argsort(-(unit[rows] @ normalize(centroids[c].reshape(1, -1))[0]), kind="stable")]
+    representative = {c: list(dict.fromkeys(titles[i] for i in closest[c]))[:REPRESENTATIVE_TITLES] for c in clusters}
+    title_vectors = np.asarray(embed([f"{name}: {'; '.join(representative[c])}" for c, name in zip(clusters, names)]))
+
+    profiles = {}
+    for index, (c, name) in enumerate(zip(clusters, names)):
+        rows = members[c]
         distribution = seniority_distribution([levels[i] for i in rows])
         profiles[str(c)] = {
             "name": name,
-            "industry": zero_shot_industry(centroids[c], industry_vectors, industries),
+            "industry": zero_shot_industry(centroids[c], industry_vectors, industries, title_vectors[index]),
             "skills": _rank_skills(occurrences[rows], vocabulary.labels, top_n, background, MIN_SKILL_DOCUMENTS),
             "seniority": {"distribution": distribution, "dominant": max(LEVELS, key=distribution.get)},
             "keywords": keywords[c],
             "size": len(rows),
-            "representative_titles": list(dict.fromkeys(titles[i] for i in closest))[:REPRESENTATIVE_TITLES],
+            "representative_titles": representative[c],
         }
     return profiles
 

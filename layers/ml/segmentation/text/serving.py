@@ -52,7 +52,8 @@ class Segmenter:
         self.model, self.encoder, self.threshold = model, encoder, threshold
 
     def segment(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, Any]]:
-        assignment = self.model.assign(self.encoder.embed(texts, batch_size=batch_size), texts)
+        embeddings = self.encoder.embed(texts, batch_size=batch_size, max_tokens=self.model.max_tokens)
+        assignment = self.model.assign(embeddings, texts)
         results = []
         for text, cluster, confidence in zip(texts, assignment.cluster_ids, assignment.confidence):
             profile = self.model.profiles[str(int(cluster))]

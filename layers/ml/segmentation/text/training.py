@@ -42,6 +42,7 @@ class TrainingParams:
     n_neighbors: int = 15  # umap
     alpha: float = 0.5  # hybrid: weight of the TF-IDF/LSA view
     lsa_components: int = 50  # hybrid
+    max_tokens: int | None = 128  # word pieces embedded per text (the model's fine-tuning length; measured)
     seed: int = 42
     stability_seed: int = 43
     gates: QualityGates = field(default_factory=QualityGates)

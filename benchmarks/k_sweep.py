@@ -1,0 +1,53 @@
+"""Choosing k for the default model (issue 15), on the cached training embeddings:
+
+    python benchmarks/k_sweep.py 10 12 14 16 18 20 24
+
+For each k: silhouette (3,000-point sample), seed stability (ARI between K-means seeds 42 and 43, n_init=3),
+ESCO NMI/AMI against the ISCO major groups, the smallest cluster's share, and how many clusters mix ESCO
+descriptions and ads (10-90% ESCO). The reducer (hybrid) is fitted once. Rule used: the highest silhouette
+among the k whose stability ARI is >= 0.7 and whose smallest cluster holds >= 1% (the promotion gate).
+Results and the choice: docs/benchmarks.md ("Choosing k").
+"""
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from segmentation.text.corpus import parse_corpus
+from segmentation.text.embedders import cached_embedder, onnx_embedder
+from segmentation.text.reduction import fit_reducer
+from segmentation.text.training import TrainingParams, _silhouette, document_text
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
+
+ROOT = Path(__file__).resolve().parents[1]
+docs = [d for p in (ROOT / "models/corpus/esco_occupations.jsonl", ROOT / "models/corpus/usajobs_ads.jsonl") for d in parse_corpus(Path(p).read_bytes())]
+texts = [document_text(d) for d in docs]
+emb = cached_embedder(onnx_embedder(max_tokens=128), ROOT / ".cache" / "embeddings", "onnx-128")(texts)
+esco = np.array([d.label is not None for d in docs])
+truth = [d.label for d in docs if d.label is not None]
+p = TrainingParams()
+t = time.time()
+red, pts = fit_reducer("hybrid", emb, texts, 42, alpha=p.alpha, lsa_components=p.lsa_components)
+print("reduced", round(time.time() - t, 1), flush=True)
+
+
+def unit(c):
+    return c / np.linalg.norm(c, axis=1, keepdims=True)
+
+
+
+for k in [int(x) for x in sys.argv[1:]]:
+    t = time.time()
+    labs = []
+    for seed in (42, 43):
+        km = KMeans(n_clusters=k, n_init=3, random_state=seed).fit(pts)
+        labs.append(np.argmax(pts @ unit(km.cluster_centers_).T, axis=1))
+    a, b = labs
+    sizes = np.bincount(a, minlength=k)
+    ue = len(set(a[esco])); uu = len(set(a[~esco]))
+    mixed = sum(1 for c in range(k) if 0.1 < np.mean(esco[a == c]) < 0.9)
+    print(json.dumps({"k": k, "sil": round(_silhouette(pts, a, 42), 4), "stab": round(adjusted_rand_score(a, b), 3),
+          "nmi": round(normalized_mutual_info_score(truth, a[esco]), 3), "ami": round(adjusted_mutual_info_score(truth, a[esco]), 3),
+          "min_frac": round(sizes.min() / len(docs), 4), "mixed_clusters": mixed, "secs": round(time.time() - t, 1)}), flush=True)
