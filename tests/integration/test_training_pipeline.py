@@ -1,5 +1,9 @@
 """The training state machine really executing in the emulator: S3 trigger, Map, Choice, Retry, Catch."""
 
+import os
+
+import pytest
+
 from tests.conftest import CORPUS
 from tests.integration.helpers import (
     event_types,
@@ -12,11 +16,30 @@ from tests.integration.helpers import (
 SMALL_CORPUS = "\n".join(line for line in CORPUS.read_text().splitlines()[:120]) + "\n"
 
 
+@pytest.fixture
+def evaluate_gates(stack, aws):
+    """Set gate variables on the Evaluate task for one test. The in-process runtime applies a function's
+    variables to the whole process and never removes one, so they are taken back out afterwards."""
+    function = stack.ref("EvaluateFunction")
+    original = aws("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+    set_names: set[str] = set()
+
+    def apply(**gates: str) -> None:
+        set_names.update(gates)
+        aws("lambda").update_function_configuration(FunctionName=function,
+                                                    Environment={"Variables": {**original, **gates}})
+
+    yield apply
+    aws("lambda").update_function_configuration(FunctionName=function, Environment={"Variables": original})
+    for name in set_names - set(original):
+        os.environ.pop(name, None)
+
+
 def upload(aws, stack, key: str, body: str) -> None:
     aws("s3").put_object(Bucket=stack.ref("ArtifactsBucket"), Key=key, Body=body.encode())
 
 
-def test_upload_under_corpus_prefix_trains_promotes_and_records_the_run(stack, aws):
+def test_upload_under_corpus_prefix_trains_promotes_and_records_the_run(stack, aws, evaluate_gates):
     aws("lambda").update_function_configuration(  # 120 documents in shards of 50: a Map of three
         FunctionName=stack.ref("ValidateCorpusFunction"), Environment={"Variables": {
             **aws("lambda").get_function_configuration(FunctionName=stack.ref("ValidateCorpusFunction"))[
@@ -24,10 +47,7 @@ def test_upload_under_corpus_prefix_trains_promotes_and_records_the_run(stack, a
     # 120 documents are too few for the production stability floor (0.5 is for a full corpus): this test is
     # about the pipeline, the gates have their own test below. Set here, so the outcome does not depend on
     # which test ran before in the same process.
-    evaluate = stack.ref("EvaluateFunction")
-    aws("lambda").update_function_configuration(FunctionName=evaluate, Environment={"Variables": {
-        **aws("lambda").get_function_configuration(FunctionName=evaluate)["Environment"]["Variables"],
-        "GATE_STABILITY_ARI_MIN": "0.1"}})
+    evaluate_gates(GATE_STABILITY_ARI_MIN="0.1")
     upload(aws, stack, "corpus/jobs 2026.jsonl", SMALL_CORPUS)  # a space: the S3 event key arrives as 'jobs+2026'
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
     assert execution["status"] == "SUCCEEDED", execution.get("cause")
@@ -76,7 +96,8 @@ def handler(event, context):
 '''
 
 
-def test_transient_error_is_retried_and_the_run_succeeds(stack, aws):
+def test_transient_error_is_retried_and_the_run_succeeds(stack, aws, evaluate_gates):
+    evaluate_gates(GATE_STABILITY_ARI_MIN="0.1")  # the small corpus, as above
     replace_function_code(aws("lambda"), stack.ref("ValidateCorpusFunction"), "validate_corpus", FLAKY_VALIDATE)
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
@@ -110,11 +131,8 @@ def test_duplicate_notification_for_the_same_corpus_starts_one_run(stack, aws):
     assert len(sfn.list_executions(stateMachineArn=stack.ref("TrainingStateMachine"))["executions"]) == 1
 
 
-def test_a_model_below_its_quality_gates_is_not_promoted_and_the_run_says_why(stack, aws):
-    function = stack.ref("EvaluateFunction")
-    variables = aws("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
-    aws("lambda").update_function_configuration(FunctionName=function, Environment={"Variables": {
-        **variables, "GATE_SILHOUETTE_MIN": "0.99"}})
+def test_a_model_below_its_quality_gates_is_not_promoted_and_the_run_says_why(stack, aws, evaluate_gates):
+    evaluate_gates(GATE_SILHOUETTE_MIN="0.99")
     upload(aws, stack, "corpus/jobs.jsonl", SMALL_CORPUS)
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("TrainingStateMachine"), timeout=300)
     assert execution["status"] == "FAILED"

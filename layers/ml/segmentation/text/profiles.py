@@ -166,7 +166,7 @@ def match_skills(texts: list[str], vocabulary: SkillVocabulary | list[dict], top
 def zero_shot_industry(centroid: np.ndarray, industry_vectors: np.ndarray, industries: list[dict],
                        titles_vector: np.ndarray | None = None) -> dict:
     """The industry whose description embedding is nearest (cosine) to the cluster centroid; with
-    `titles_vector` (the embedding of the cluster's name and representative titles), nearest on the mean of
+    `titles_vector` (the mean embedding of the cluster's representative members), nearest on the mean of
     both similarities, so that what the ads say about the employer (a federal agency's mission, HR rules)
     does not outweigh what the jobs are."""
     unit = normalize(industry_vectors)
@@ -273,6 +273,17 @@ def _unique(names: list[str], keywords: list[list[str]]) -> list[str]:
     return unique
 
 
+def _first_carriers(titles: list[str], rows: np.ndarray) -> list[tuple[str, int]]:
+    """The first REPRESENTATIVE_TITLES distinct titles in order, each with the row that first carries it."""
+    carriers: dict[str, int] = {}
+    for title, row in zip(titles, rows):
+        if title not in carriers:
+            carriers[title] = int(row)
+            if len(carriers) == REPRESENTATIVE_TITLES:
+                break
+    return list(carriers.items())
+
+
 def build_profiles(documents: list[Document], cluster_ids: np.ndarray, centroids: np.ndarray,
                    embeddings: np.ndarray, embed: Callable[[list[str]], np.ndarray],
                    top_n: int = 10) -> dict[str, dict]:
@@ -303,8 +314,12 @@ def build_profiles(documents: list[Document], cluster_ids: np.ndarray, centroids
     for c in clusters:
         rows = members[c]
         closest[c] = rows[np.argsort(-(unit[rows] @ normalize(centroids[c].reshape(1, -1))[0]), kind="stable")]
-    representative = {c: list(dict.fromkeys(titles[i] for i in closest[c]))[:REPRESENTATIVE_TITLES] for c in clusters}
-    title_vectors = np.asarray(embed([f"{name}: {'; '.join(representative[c])}" for c, name in zip(clusters, names)]))
+    # The representative titles, each with the member nearest the centroid that carries it.
+    carriers = {c: _first_carriers([titles[i] for i in closest[c]], closest[c]) for c in clusters}
+    representative = {c: [title for title, _ in carriers[c]] for c in clusters}
+    # What the jobs are: the mean of the representative members' embeddings (already computed, so building
+    # profiles needs no encoder beyond the industry descriptions, which the first embedding shard stores).
+    title_vectors = np.stack([unit[[i for _, i in carriers[c]]].mean(axis=0) for c in clusters])
 
     profiles = {}
     for index, (c, name) in enumerate(zip(clusters, names)):
