@@ -8,7 +8,7 @@ ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e lint bench fire lock clean
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e test-browser lint bench fire lock clean vendor-console publish-console
 
 venv: $(STAMP)
 
@@ -47,6 +47,14 @@ test-integration: venv encoder
 
 test-e2e: venv encoder
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The web console in headless Chromium (apt-get install -y chromium); skipped with a message without it.
+test-browser: venv encoder
+	$(BIN)/python -m pytest -q tests/browser
+
+# Re-vendor the console's pinned npm libraries (preact, htm, Chart.js) into console/vendor/ with their licences.
+vendor-console:
+	scripts/vendor_console.sh
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml
