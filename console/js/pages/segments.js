@@ -185,10 +185,8 @@ function SegmentDetail({ id }) {
           <dt>Last analyzed</dt><dd>${when(current.last_analyzed_at)}</dd></dl>
       </${Section}>`}
     <${Analytics} id=${id} tick=${analyticsTick} />
-    <div class="layout-2">
-      <${Members} id=${id} onChange=${refresh} />
-      <${Content} id=${id} tick=${analyticsTick} onChange=${() => setAnalyticsTick((t) => t + 1)} />
-    </div>`;
+    <${Content} id=${id} tick=${analyticsTick} onChange=${() => setAnalyticsTick((t) => t + 1)} />
+    <${Members} id=${id} onChange=${refresh} />`;
 }
 
 function Members({ id, onChange }) {
@@ -278,7 +276,7 @@ function VariantRow({ arm, onRecorded }) {
   </tr>`;
 }
 
-const COLOURS = { control: "#64748b", variant: "#2563eb", ci: "rgba(37,99,235,0.25)", line: "#0f766e", good: "#15803d" };
+const COLOURS = { control: "#64748b", variant: "#93c5fd", ci: "rgba(30,58,138,0.35)", line: "#0f766e", good: "#15803d" };
 
 function Analytics({ id, tick }) {
   const [days, setDays] = useState("30");
@@ -293,7 +291,7 @@ function Analytics({ id, tick }) {
         <dt>Views</dt><dd>${num(a.performance_summary.views)}</dd>
         <dt>Engagement rate</dt><dd>${pct(a.performance_summary.overall_engagement_rate, 1)}</dd>
         <dt>Conversion rate</dt><dd>${pct(a.performance_summary.overall_conversion_rate, 1)}</dd>
-        <dt>Trend</dt><dd data-testid="trend">${a.engagement_trend.direction}</dd>
+        <dt>Trend</dt><dd data-testid="trend">${a.engagement_trend.direction.replace(/_/g, " ")}</dd>
       </dl>
       <div class="charts">
         <div><h3>Engagement trend</h3><${TrendChart} trend=${a.engagement_trend} /></div>
@@ -323,9 +321,9 @@ function ConversionChart({ ab }) {
   return html`<${ChartView} type="bar" label="Conversion by variant" data=${{
     labels: arms.map((a) => a.variant_id + (ab.control && a.personalized_id === ab.control.personalized_id ? " (control)" : "")),
     datasets: [
-      { label: "Conversion rate", data: arms.map((a) => a.conversion_rate), backgroundColor: arms.map((a, i) => (i === 0 && ab.control ? COLOURS.control : COLOURS.variant)) },
+      { label: "Conversion rate", order: 2, data: arms.map((a) => a.conversion_rate), backgroundColor: arms.map((a, i) => (i === 0 && ab.control ? COLOURS.control : COLOURS.variant)) },
       { label: "CI of the variant's rate (control + lift CI)", data: arms.map((a) => (a.z_test ? [base + a.z_test.ci_low, base + a.z_test.ci_high] : null)),
-        backgroundColor: COLOURS.ci, borderColor: COLOURS.variant, borderWidth: 1, grouped: false, barPercentage: 0.3 },
+        order: 1, backgroundColor: COLOURS.ci, borderColor: "#1e3a8a", borderWidth: 2, borderSkipped: false, grouped: false, barPercentage: 0.18 },
     ],
   }} options=${{ scales: { y: { min: 0, ticks: { callback: (v) => `${(v * 100).toFixed(0)}%` } } } }} />`;
 }
@@ -336,6 +334,6 @@ function ChanceChart({ ab }) {
   return html`<${ChartView} type="bar" label="Chance to beat control" height=${Math.max(140, 60 + variants.length * 40)} data=${{
     labels: variants.map((v) => v.variant_id),
     datasets: [{ label: "P(variant beats control)", data: variants.map((v) => v.bayesian.chance_to_beat_control),
-      backgroundColor: variants.map((v) => (v.bayesian.chance_to_beat_control >= 0.95 ? COLOURS.good : COLOURS.variant)) }],
+      backgroundColor: variants.map((v) => (v.bayesian.chance_to_beat_control >= 0.95 ? COLOURS.good : "#2563eb")) }],
   }} options=${{ indexAxis: "y", scales: { x: { min: 0, max: 1, ticks: { callback: (v) => `${v * 100}%` } } } }} />`;
 }
