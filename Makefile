@@ -56,6 +56,10 @@ test-browser: venv encoder
 vendor-console:
 	scripts/vendor_console.sh
 
+# After `sam deploy`: upload console/ and its config.json (API URL, sign-in) to the console bucket, invalidate CloudFront.
+publish-console: venv
+	$(BIN)/python scripts/publish_console.py --stack-name $(STACK_NAME)
+
 lint: venv
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .

@@ -7,7 +7,14 @@ from typing import Any
 
 from segmentation.learning.aggregation import SOURCES, Aggregate, form_profiles
 from segmentation.learning.service import count_metric
-from segmentation.learning.store import EventStore, ProfileStore, RunStore, lookback_days, new_run_id, now_from
+from segmentation.learning.store import (
+    EventStore,
+    ProfileStore,
+    RunStore,
+    lookback_days,
+    new_run_id,
+    now_from,
+)
 from segmentation.platform.api import logger
 
 
