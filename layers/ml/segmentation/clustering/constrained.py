@@ -1,0 +1,585 @@
+"""Size-constrained K-medians (`metric="l1"`) and K-means (`metric="l2"`) with an exact assignment step.
+
+Every cluster holds between `min_size` and `max_size` records, always: a bound below 1 is a fraction of
+the n records (min count = ceil(min_size * n), max count = floor(max_size * n)), a bound of 1 or more is a
+whole count of records. Lloyd's alternation is kept, but the assignment step solves, exactly, the
+transportation problem
+
+    minimise  sum_i C[i, label_i]   subject to   L <= |{i : label_i = j}| <= U  for every cluster j,
+
+with C[i, j] = w_i * d(x_i, c_j) (d: L1 distance for K-medians, squared L2 for K-means). The constraint
+matrix is totally unimodular, so the LP optimum is an assignment. It is solved on the k cluster prices:
+
+1. Dual coordinate ascent (bulk of the work, vectorised NumPy): every point takes the cluster minimising
+   C[i, j] + q_j; cluster by cluster, q_j is set to the exact maximiser of the LP dual in that coordinate
+   (the price at which the cluster keeps exactly U points if it is over-full at q_j = 0, exactly L if it is
+   under-full, else 0), chosen midway between two consecutive breakpoints so that no new tie is created.
+   Prices are warm-started from the previous Lloyd iteration, where they are nearly right already.
+2. Exact finish: successive shortest paths (min-cost flow) on the contracted residual graph of k + 1
+   nodes (the clusters and the sink). Moving one point from cluster a to b costs min over i in a of
+   C[i, b] - C[i, a]; the sink arcs carry each cluster's size above L. Starting from the prices of step 1
+   (reduced costs are non-negative by construction), every remaining unit of excess travels along a
+   shortest path found by Dijkstra on reduced costs, and the prices take the distances. Ties are ordinary
+   zero-reduced-cost arcs. When no excess is left the flow is feasible and every residual arc has a
+   non-negative reduced cost, which is the optimality certificate of min-cost flow: the assignment is an
+   optimum of the transportation problem (tests check it against SciPy's linprog and the Hungarian
+   method on expanded slots, and re-check the certificate).
+
+Centres are then the optimum for fixed labels (coordinate-wise weighted medians for L1, weighted means
+for L2), so the objective never increases. Sample weights weight the centres and the objective; the size
+bounds count records. NumPy only (the serving layer carries no SciPy or scikit-learn).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from numbers import Integral, Real
+
+import numpy as np
+
+from segmentation.platform.errors import InvalidInput
+
+METRICS = ("l1", "l2")
+DEFAULT_N_INIT = 3
+DEFAULT_MAX_ITER = 50
+# Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
+TOLERANCE = 1e-6
+# Above this many records, the n_init restarts run on a seeded sample of this size (same bounds as
+# fractions) and the best one's centres start one run on all the records.
+RESTART_SAMPLE = 20000
+# k chosen automatically: candidates k_min..min(k_max, 19) (the seed's range; k_min alone if above) ...
+DEFAULT_K_CAP = 19
+# ... each fitted on a seeded sample of this many records and scored by the silhouette on that sample.
+SELECTION_SAMPLE = 2000
+_ASCENT_ROUNDS = 30
+# The ascent hands over to the exact finish once at most this many units are misplaced, or when a round
+# no longer removes a quarter of them (a round costs about as much as a few hundred shortest paths).
+_FINISH_UNITS = 100
+_ASCENT_PROGRESS = 0.75
+
+
+class ConstraintError(InvalidInput):
+    """The size bounds cannot be met (no feasible k, or the requested k is infeasible); `field` names the
+    parameter. An InvalidInput, so the API maps it to 422."""
+
+
+# ---------------------------------------------------------------------------------------------- bounds
+
+
+def _bound_fraction(value, field: str) -> Fraction | int:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InvalidInput(f"{field} must be a number (a fraction below 1 or a count of records)", field)
+    number = float(value)
+    if not math.isfinite(number):
+        raise InvalidInput(f"{field} must be finite, got {value!r}", field)
+    if number <= 0:
+        raise InvalidInput(f"{field} must be positive, got {value!r}", field)
+    if number < 1:
+        return Fraction(repr(number))  # the decimal the caller wrote: 0.07 is 7/100, not 0.07000000000000000666
+    if number != int(number):
+        raise InvalidInput(f"{field} = {value!r}: a fraction must be below 1, a count of records a whole number",
+                           field)
+    return int(number)
+
+
+def resolve_bounds(n: int, min_size, max_size) -> tuple[int, int]:
+    """(L, U): the least and most records a cluster of n records may hold."""
+    low, high = _bound_fraction(min_size, "min_size"), _bound_fraction(max_size, "max_size")
+    lower = math.ceil(low * n) if isinstance(low, Fraction) else low
+    upper = math.floor(high * n) if isinstance(high, Fraction) else high
+    if lower > upper:
+        raise InvalidInput(f"min_size ({min_size!r}, {lower} of {n} records) exceeds max_size "
+                           f"({max_size!r}, {upper} records)", "min_size")
+    if upper < 1:
+        raise ConstraintError(f"max_size {max_size!r} of {n} records allows no record in a cluster", "max_size")
+    return lower, min(upper, n)
+
+
+def feasible_k_range(n: int, min_size, max_size) -> tuple[int, int]:
+    """(k_min, k_max): the numbers of clusters k >= 2 for which k * L <= n <= k * U, with (L, U) from
+    `resolve_bounds`. Raises ConstraintError when no k >= 2 is feasible."""
+    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+        raise InvalidInput(f"n must be a positive number of records, got {n!r}", "n")
+    lower, upper = resolve_bounds(int(n), min_size, max_size)
+    k_min, k_max = max(2, -(-n // upper)), n // lower
+    if k_min > k_max:
+        raise ConstraintError(f"no number of clusters (k >= 2) fits {n} records at {lower}-{upper} records per "
+                              f"cluster (min_size={min_size!r}, max_size={max_size!r})", "min_size")
+    return k_min, k_max
+
+
+def _check_k(k: int, n: int, lower: int, upper: int, min_size, max_size) -> None:
+    if k * lower > n:
+        raise ConstraintError(f"{k} clusters of at least {lower} records (min_size={min_size!r}) need {k * lower} "
+                              f"records, there are {n}", "n_clusters")
+    if k * upper < n:
+        raise ConstraintError(f"{k} clusters of at most {upper} records (max_size={max_size!r}) hold {k * upper} "
+                              f"records, there are {n}; at least {-(-n // upper)} clusters are needed",
+                              "n_clusters")
+
+
+# ------------------------------------------------------------------------------------ exact assignment
+
+
+def _ascent(cost_t: np.ndarray, lower: int, upper: int, prices: np.ndarray, rounds: int) -> np.ndarray:
+    """Gauss-Seidel coordinate ascent of the LP dual on the cluster prices (see the module docstring).
+    cost_t is k x n (clusters in rows, so the reductions over clusters run along contiguous memory)."""
+    k, n = cost_t.shape
+    priced = cost_t + prices[:, None]
+    previous = None
+    for _ in range(rounds):
+        for j in range(k):
+            priced[j] = np.inf
+            # point i stays in / moves to j exactly while q_j < breaks[i]
+            breaks = priced.min(axis=0)
+            breaks -= cost_t[j]
+            if np.count_nonzero(breaks > 0) > upper:
+                target = upper  # over-full at q_j = 0: raise q_j until exactly U points remain
+            elif np.count_nonzero(breaks >= 0) < lower:
+                target = lower  # under-full at q_j = 0: lower q_j until exactly L points come
+            else:
+                target = 0
+            if target:
+                # q_j between the target-th and (target + 1)-th largest breakpoints (target < n here)
+                part = np.partition(breaks, [n - target - 1, n - target])
+                above, below = part[n - target], part[n - target - 1]
+                prices[j] = below + (above - below) / 2 if above > below else above
+            else:
+                prices[j] = 0.0
+            np.add(cost_t[j], prices[j], out=priced[j])
+        sizes = np.bincount(priced.argmin(axis=0), minlength=k)
+        total = int(np.abs(_excess(sizes, prices, lower, upper)).sum())
+        if total <= _FINISH_UNITS or (previous is not None and total > _ASCENT_PROGRESS * previous):
+            break  # the exact finish moves what is left, one unit per shortest path
+        previous = total
+    return prices
+
+
+def _flows(sizes: np.ndarray, prices: np.ndarray, price_t: float, lower: int, upper: int) -> np.ndarray:
+    """Flow on each cluster's sink arc (its size above L) consistent with the prices: full where the
+    cluster is priced above the sink, empty below, else as much of the size as fits."""
+    return np.where(prices > price_t, upper - lower,
+                    np.where(prices < price_t, 0, np.clip(sizes - lower, 0, upper - lower)))
+
+
+def _excess(sizes, prices, lower, upper):
+    return sizes - lower - _flows(sizes, prices, 0.0, lower, upper)
+
+
+class _Moves:
+    """For every ordered pair of clusters (a, b), the cheapest move of one point from a into b: the cost
+    cost[i, b] - cost[i, a] and the point. Kept per cluster as the `depth` cheapest candidates for each b
+    (skipping points that have left since) plus the points that joined since, rebuilt when either runs
+    out, so that one move costs O(k * depth) instead of O(k * cluster size)."""
+
+    def __init__(self, cost_t: np.ndarray, labels: np.ndarray, depth: int = 32):
+        self.cost_t, self.labels, self.depth = cost_t, labels, depth
+        k = cost_t.shape[0]
+        self.weight = np.empty((k, k))
+        self.point = np.empty((k, k), dtype=np.int64)
+        self.candidates: list[np.ndarray] = [np.empty((k, 0), dtype=np.int64)] * k
+        self.joined: list[list[int]] = [[] for _ in range(k)]
+        for a in range(k):
+            self._rebuild(a)
+
+    def _rebuild(self, a: int) -> None:
+        k = self.cost_t.shape[0]
+        members = np.flatnonzero(self.labels == a)
+        self.joined[a] = []
+        if len(members) == 0:
+            self.candidates[a] = np.empty((k, 0), dtype=np.int64)
+            self.weight[a], self.point[a] = np.inf, -1
+            return
+        delta = self.cost_t[:, members] - self.cost_t[a, members]
+        if len(members) > self.depth:
+            part = np.argpartition(delta, self.depth - 1, axis=1)[:, :self.depth]
+        else:
+            part = np.broadcast_to(np.arange(len(members)), (k, len(members)))
+        values = np.take_along_axis(delta, part, axis=1)
+        order = np.argsort(values, axis=1, kind="stable")
+        self.candidates[a] = members[np.take_along_axis(part, order, axis=1)]
+        self.weight[a] = np.take_along_axis(values, order[:, :1], axis=1)[:, 0]
+        self.point[a] = self.candidates[a][:, 0]
+        self.weight[a, a] = np.inf
+
+    def _refresh(self, a: int) -> None:
+        cand = self.candidates[a]
+        valid = self.labels[cand] == a
+        present = valid.any(axis=1)
+        if cand.shape[1] == 0 or not present.all() or len(self.joined[a]) > self.depth:
+            return self._rebuild(a)
+        rows = np.arange(self.cost_t.shape[0])
+        point = cand[rows, valid.argmax(axis=1)]
+        weight = self.cost_t[rows, point] - self.cost_t[a, point]
+        if self.joined[a]:
+            joined = np.array(self.joined[a], dtype=np.int64)
+            joined = joined[self.labels[joined] == a]
+            self.joined[a] = joined.tolist()
+            if len(joined):
+                delta = self.cost_t[:, joined] - self.cost_t[a, joined]
+                best = delta.argmin(axis=1)
+                values = delta[rows, best]
+                better = values < weight
+                weight[better] = values[better]
+                point[better] = joined[best][better]
+        weight[a] = np.inf
+        self.weight[a], self.point[a] = weight, point
+
+    def move(self, point: int, source: int, target: int) -> None:
+        self.labels[point] = target
+        self.joined[target].append(point)
+
+    def refresh(self, clusters) -> None:
+        for a in clusters:
+            self._refresh(a)
+
+
+def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
+                           prices: np.ndarray | None = None, *, transposed: bool = False
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """Exact minimum of sum_i cost[i, label_i] with every cluster size in [lower, upper].
+
+    cost is n x k (or k x n with transposed=True). Returns (labels, prices); prices are the optimal dual
+    (cluster prices, normalised so the sink's is 0) and warm-start the next call. Requires
+    k * lower <= n <= k * upper."""
+    cost_t = np.ascontiguousarray(cost if transposed else cost.T, dtype=float)
+    k, n = cost_t.shape
+    if not (k * lower <= n <= k * upper):
+        raise ConstraintError(f"{k} clusters of {lower}-{upper} records cannot hold {n} records", "n_clusters")
+    prices = np.zeros(k) if prices is None else np.array(prices, dtype=float)
+    prices = _ascent(cost_t, lower, upper, prices, _ASCENT_ROUNDS)
+    labels = (cost_t + prices[:, None]).argmin(axis=0)
+    sizes = np.bincount(labels, minlength=k)
+    price_t = 0.0
+    flows = _flows(sizes, prices, price_t, lower, upper)
+    excess = np.append(sizes - lower - flows, flows.sum() - (n - k * lower))
+    if not excess.any():
+        return labels, prices
+    # successive shortest paths on the clusters (0..k-1) and the sink (k)
+    table = _Moves(cost_t, labels)
+    sink = k
+    span = upper - lower
+    while excess.any():
+        potential = np.append(prices, price_t)
+        reduced = np.full((k + 1, k + 1), np.inf)
+        reduced[:k, :k] = table.weight + prices[None, :] - prices[:, None]
+        reduced[:k, sink] = np.where(flows < span, price_t - prices, np.inf)
+        reduced[sink, :k] = np.where(flows > 0, prices - price_t, np.inf)
+        np.maximum(reduced, 0.0, out=reduced)  # non-negative in exact arithmetic; clip rounding
+        dist = np.where(excess > 0, 0.0, np.inf)
+        parent = np.full(k + 1, -1)
+        done = np.zeros(k + 1, dtype=bool)
+        target = -1
+        while True:
+            open_dist = np.where(done, np.inf, dist)
+            u = int(open_dist.argmin())
+            if not math.isfinite(open_dist[u]):
+                break
+            done[u] = True
+            if excess[u] < 0:
+                target = u
+                break
+            better = ~done & (dist[u] + reduced[u] < dist)
+            dist[better] = dist[u] + reduced[u][better]
+            parent[better] = u
+        if target < 0:
+            raise RuntimeError("no augmenting path although the size bounds are feasible")
+        potential -= np.minimum(dist, dist[target])
+        prices, price_t = potential[:k].copy(), float(potential[sink])
+        path = [target]
+        while parent[path[-1]] >= 0:
+            path.append(int(parent[path[-1]]))
+        path.reverse()
+        arcs = list(zip(path, path[1:]))
+        if all(sink in arc for arc in arcs):
+            amount = min(excess[path[0]], -excess[target])
+            for u, v in arcs:
+                amount = min(amount, span - flows[u] if v == sink else flows[v])
+        else:
+            amount = 1
+        touched = set()
+        for u, v in arcs:
+            if v == sink:
+                flows[u] += amount
+            elif u == sink:
+                flows[v] -= amount
+            else:
+                table.move(int(table.point[u, v]), u, v)
+                touched.update((u, v))
+        table.refresh(touched)
+        excess[path[0]] -= amount
+        excess[target] += amount
+    return labels, prices - price_t
+
+
+# ------------------------------------------------------------------------------------------ clustering
+
+
+def _distances(data: _Data, centers: np.ndarray, metric: str) -> np.ndarray:
+    """k x n (centres in rows): L1 distances, or squared L2 distances, of every record to every centre."""
+    k, n = centers.shape[0], data.X.shape[0]
+    if metric == "l1":
+        out = np.zeros((k, n))
+        scratch = np.empty((k, n))
+        for f, column in enumerate(data.Xt):
+            np.subtract(column[None, :], centers[:, f][:, None], out=scratch)
+            np.abs(scratch, out=scratch)
+            out += scratch
+        return out
+    out = centers @ data.Xt
+    out *= -2.0
+    out += data.sq_norms[None, :]
+    out += np.einsum("ij,ij->i", centers, centers)[:, None]
+    np.maximum(out, 0.0, out=out)
+    return out
+
+
+class _Data:
+    """The records row-wise and feature-wise (the distance loops want contiguous features)."""
+
+    def __init__(self, X: np.ndarray):
+        self.X = X
+        self.Xt = np.ascontiguousarray(X.T)
+        self.sq_norms = np.einsum("ij,ij->i", X, X)
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Coordinate-wise lower weighted median of the rows of `values`."""
+    order = np.argsort(values, axis=0, kind="stable")
+    sorted_values = np.take_along_axis(values, order, axis=0)
+    cumulative = np.cumsum(weights[order], axis=0)
+    half = cumulative[-1] / 2.0
+    index = (cumulative < half[None, :]).sum(axis=0)
+    return sorted_values[np.minimum(index, len(values) - 1), np.arange(values.shape[1])]
+
+
+def _centers(X, labels, k, metric, weights, unweighted):
+    centers = np.empty((k, X.shape[1]))
+    for j in range(k):
+        members = labels == j
+        rows = X[members]
+        w = None if unweighted else weights[members]
+        if w is not None and w.sum() <= 0:
+            w = None
+        if metric == "l1":
+            centers[j] = np.median(rows, axis=0) if w is None else _weighted_median(rows, w)
+        else:
+            centers[j] = rows.mean(axis=0) if w is None else (w @ rows) / w.sum()
+    return centers
+
+
+def _plus_plus(data: _Data, k, metric, weights, rng):
+    """k-means++ seeding (D^2 sampling for L2, D sampling for L1) with 2 + log k greedy trials per centre."""
+    X = data.X
+    n = X.shape[0]
+    trials = 2 + int(math.log(k))
+    centers = [X[rng.choice(n, p=weights / weights.sum())]]
+    closest = _distances(data, np.array(centers), metric)[0]
+    for _ in range(1, k):
+        mass = weights * closest
+        total = mass.sum()
+        if total <= 0:
+            candidates = rng.choice(n, size=trials)
+        else:
+            candidates = np.minimum(np.searchsorted(np.cumsum(mass), rng.random(trials) * total), n - 1)
+        pot = np.minimum(closest[None, :], _distances(data, X[candidates], metric))
+        best = int((pot @ weights).argmin())
+        centers.append(X[candidates[best]])
+        closest = pot[best]
+    return np.array(centers)
+
+
+def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None):
+    X = data.X
+    centers = _plus_plus(data, k, metric, weights, rng) if centers is None else centers
+    prices = None
+    labels = None
+    previous = math.inf
+    iterations = 0
+    for iterations in range(1, max_iter + 1):
+        cost = _distances(data, centers, metric)
+        if not unweighted:
+            cost *= weights[None, :]
+        new_labels, prices = constrained_assignment(cost, lower, upper, prices, transposed=True)
+        repeated = labels is not None and np.array_equal(new_labels, labels)
+        labels = new_labels
+        centers = _centers(X, labels, k, metric, weights, unweighted)
+        objective = _objective(X, labels, centers, metric, weights)
+        if repeated or (math.isfinite(previous) and previous - objective <= TOLERANCE * previous):
+            break
+        previous = objective
+    return labels, centers, _objective(X, labels, centers, metric, weights), iterations
+
+
+def _objective(X, labels, centers, metric, weights) -> float:
+    diff = X - centers[labels]
+    per_point = np.abs(diff).sum(axis=1) if metric == "l1" else np.einsum("ij,ij->i", diff, diff)
+    return float(weights @ per_point)
+
+
+def _pairwise(X: np.ndarray, metric: str) -> np.ndarray:
+    data = _Data(X)
+    distances = _distances(data, X, metric)
+    return distances if metric == "l1" else np.sqrt(distances)
+
+
+def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette coefficient from a full pairwise distance matrix (as scikit-learn's
+    silhouette_score with metric="precomputed"; points alone in their cluster score 0)."""
+    k = int(labels.max()) + 1
+    onehot = np.zeros((len(labels), k))
+    onehot[np.arange(len(labels)), labels] = 1.0
+    counts = onehot.sum(axis=0)
+    sums = distances @ onehot
+    own = counts[labels]
+    a = sums[np.arange(len(labels)), labels] / np.maximum(own - 1, 1)
+    mean_to = sums / np.maximum(counts, 1)[None, :]
+    mean_to[np.arange(len(labels)), labels] = np.inf
+    b = mean_to.min(axis=1)
+    s = np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), np.finfo(float).tiny), 0.0)
+    return float(s.mean())
+
+
+class SizeConstrainedClustering:
+    """Size-constrained K-medians (metric="l1") or K-means (metric="l2"); see the module docstring.
+
+    n_clusters: k, or None to choose k in the feasible range (narrowed by k_range if given, else capped at
+    DEFAULT_K_CAP = 19 as in the seed) by the mean silhouette of a constrained fit on a seeded sample of
+    SELECTION_SAMPLE records (same bounds as fractions of n). n_init restarts of k-means++ seeding
+    (default 3), the lowest objective kept; above RESTART_SAMPLE records the restarts run on a seeded
+    sample and the best one's centres start a single run on all the records. Attributes after fit: labels_, cluster_centers_, n_iter_,
+    objective_ (sum of w_i * L1 distance, or of w_i * squared L2 distance, to the own centre),
+    n_clusters_, sizes_, and k_scores_ ({k: silhouette}) when k was chosen.
+    """
+
+    def __init__(self, n_clusters: int | None = None, *, min_size: float = 0.05, max_size: float = 0.10,
+                 metric: str = "l1", n_init: int = DEFAULT_N_INIT, max_iter: int = DEFAULT_MAX_ITER,
+                 random_state: int | None = 0, k_range: tuple[int, int] | None = None):
+        self.n_clusters = n_clusters
+        self.min_size = min_size
+        self.max_size = max_size
+        self.metric = metric
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.random_state = random_state
+        self.k_range = k_range
+        self._check_params()
+
+    def _check_params(self) -> None:
+        def positive_int(value, field, least):
+            if isinstance(value, bool) or not isinstance(value, Integral) or value < least:
+                raise InvalidInput(f"{field} must be an integer >= {least}, got {value!r}", field)
+
+        if self.n_clusters is not None:
+            positive_int(self.n_clusters, "n_clusters", 2)
+        if self.metric not in METRICS:
+            raise InvalidInput(f"metric must be one of {', '.join(METRICS)}, got {self.metric!r}", "metric")
+        positive_int(self.n_init, "n_init", 1)
+        positive_int(self.max_iter, "max_iter", 1)
+        if self.random_state is not None:
+            positive_int(self.random_state, "random_state", 0)
+        if self.k_range is not None:
+            if (not isinstance(self.k_range, (tuple, list)) or len(self.k_range) != 2
+                    or any(isinstance(v, bool) or not isinstance(v, Integral) for v in self.k_range)
+                    or not 2 <= self.k_range[0] <= self.k_range[1]):
+                raise InvalidInput(f"k_range must be (low, high) integers with 2 <= low <= high, got "
+                                   f"{self.k_range!r}", "k_range")
+        for field in ("min_size", "max_size"):
+            _bound_fraction(getattr(self, field), field)
+
+    def fit(self, X, sample_weight=None) -> SizeConstrainedClustering:
+        self._check_params()
+        X, weights, unweighted = _check_data(X, sample_weight)
+        n = X.shape[0]
+        lower, upper = resolve_bounds(n, self.min_size, self.max_size)
+        rng = np.random.default_rng(self.random_state)
+        self.k_scores_ = None
+        if self.n_clusters is None:
+            k = self._choose_k(X, weights, unweighted, rng)
+        else:
+            k = int(self.n_clusters)
+        _check_k(k, n, lower, upper, self.min_size, self.max_size)
+        if n > RESTART_SAMPLE and self.n_init > 1:
+            # restarts screened on a sample: the best one's centres start the single run on all records
+            sample = rng.choice(n, size=RESTART_SAMPLE, replace=False)
+            low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
+            screen = _Data(X[sample])
+            runs = [_lloyd(screen, k, low, high, self.metric, weights[sample], unweighted, self.max_iter,
+                           np.random.default_rng(rng.integers(2**63))) for _ in range(self.n_init)]
+            start = min(runs, key=lambda run: run[2])[1]
+            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng, start)
+        else:
+            data = _Data(X)
+            best = None
+            for _ in range(self.n_init):
+                run = _lloyd(data, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
+                             np.random.default_rng(rng.integers(2**63)))
+                if best is None or run[2] < best[2]:
+                    best = run
+        self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best
+        self.n_clusters_ = k
+        self.sizes_ = np.bincount(self.labels_, minlength=k)
+        return self
+
+    def _choose_k(self, X, weights, unweighted, rng) -> int:
+        n = X.shape[0]
+        k_min, k_max = feasible_k_range(n, self.min_size, self.max_size)
+        if self.k_range is not None:
+            k_min, k_max = max(k_min, self.k_range[0]), min(k_max, self.k_range[1])
+            if k_min > k_max:
+                raise ConstraintError(f"k_range {tuple(self.k_range)} holds no feasible number of clusters; "
+                                      f"feasible: {feasible_k_range(n, self.min_size, self.max_size)}", "k_range")
+        if self.k_range is None:
+            k_max = max(k_min, min(k_max, DEFAULT_K_CAP))
+        sample = rng.choice(n, size=SELECTION_SAMPLE, replace=False) if n > SELECTION_SAMPLE else np.arange(n)
+        Xs, ws = X[sample], weights[sample]
+        m = len(sample)
+        low, high = _sample_bounds(n, m, self.min_size, self.max_size)
+        distances = _pairwise(Xs, self.metric)
+        data = _Data(Xs)
+        scores = {}
+        for k in range(k_min, k_max + 1):
+            if not (k * low <= m <= k * high):
+                continue
+            labels = _lloyd(data, k, low, high, self.metric, ws, unweighted, self.max_iter,
+                            np.random.default_rng(rng.integers(2**63)))[0]
+            scores[k] = silhouette(distances, labels)
+        if not scores:
+            raise ConstraintError(f"no k in {k_min}..{k_max} is feasible on a sample of {m} records", "k_range")
+        self.k_scores_ = scores
+        return max(scores, key=lambda k: (scores[k], -k))
+
+
+def _sample_bounds(n: int, m: int, min_size, max_size) -> tuple[int, int]:
+    """The bounds on a sample of m of the n records: the same fractions of the records."""
+    lower, upper = resolve_bounds(n, min_size, max_size)
+    return max(1, math.floor(lower * m / n)), max(1, math.ceil(upper * m / n))
+
+
+def _check_data(X, sample_weight):
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"X must be a numeric matrix: {error}", "X") from error
+    if X.ndim != 2:
+        raise InvalidInput(f"X must be a 2-D matrix (records x features), got {X.ndim} dimension(s)", "X")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise InvalidInput(f"X is empty ({X.shape[0]} records x {X.shape[1]} features)", "X")
+    if not np.isfinite(X).all():
+        bad = np.argwhere(~np.isfinite(X))[0]
+        raise InvalidInput(f"X has non-finite values (first at record {bad[0]}, feature {bad[1]})", "X")
+    if sample_weight is None:
+        return X, np.ones(X.shape[0]), True
+    try:
+        weights = np.asarray(sample_weight, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"sample_weight must be numeric: {error}", "sample_weight") from error
+    if weights.shape != (X.shape[0],):
+        raise InvalidInput(f"sample_weight must have one weight per record ({X.shape[0]}), got shape "
+                           f"{weights.shape}", "sample_weight")
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise InvalidInput("sample_weight must be finite and non-negative", "sample_weight")
+    if weights.sum() <= 0:
+        raise InvalidInput("sample_weight must not be all zero", "sample_weight")
+    return X, weights, False
