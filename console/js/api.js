@@ -72,6 +72,11 @@ export async function request(method, path, body) {
     throw new ApiError(0, `The API at ${config.apiUrl || location.origin} cannot be reached (${error.message}).`);
   }
   setReachable(true);
+  if (response.status === 401 && token) {
+    // the token expired or was revoked: drop it, and the shell asks to sign in again
+    setToken(null);
+    dispatchEvent(new CustomEvent("console:signed-out", { detail: "Your session has expired: sign in again." }));
+  }
   const text = await response.text();
   let data = null;
   if (text) {

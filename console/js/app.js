@@ -6,7 +6,7 @@ import { SegmentsPage } from "./pages/segments.js";
 import { CandidatesPage } from "./pages/candidates.js";
 import { AudiencesPage } from "./pages/audiences.js";
 import { LearningPage } from "./pages/learning.js";
-import { SignIn } from "./signin.js";
+import { SignIn, tokenFromRedirect } from "./signin.js";
 
 const PAGES = [
   { path: "jobs", title: "Jobs", view: JobsPage },
@@ -41,10 +41,13 @@ function ApiBanner() {
 function App() {
   const [route, setRoute] = useState(parseHash());
   const [token, setTokenState] = useState(getToken());
+  const [signInReason, setSignInReason] = useState(null);
   useEffect(() => {
     const onHash = () => setRoute(parseHash());
+    const onSignedOut = (e) => { setTokenState(null); setSignInReason(e.detail); };
     addEventListener("hashchange", onHash);
-    return () => removeEventListener("hashchange", onHash);
+    addEventListener("console:signed-out", onSignedOut);
+    return () => { removeEventListener("hashchange", onHash); removeEventListener("console:signed-out", onSignedOut); };
   }, []);
   const current = PAGES.find((p) => p.path === route.page);
   useEffect(() => {
@@ -66,13 +69,15 @@ function App() {
     <${ApiBanner} />
     <main id="main" tabindex="-1">
       ${auth.mode !== "none" && !token
-        ? html`<${SignIn} auth=${auth} onToken=${(t) => { setToken(t); setTokenState(t); }} />`
+        ? html`<${SignIn} auth=${auth} reason=${signInReason} onToken=${(t) => { setToken(t); setTokenState(t); setSignInReason(null); }} />`
         : View ? html`<${View} route=${route} key=${route.page} />`
           : html`<h1>Not found</h1><p>No page <code>#/${route.page}</code>. Pick one above.</p>`}
     </main>`;
 }
 
 await loadConfig();
+const redirected = tokenFromRedirect();
+if (redirected) setToken(redirected);
 if (!location.hash) history.replaceState(null, "", "#/jobs");
 const root = document.getElementById("app");
 root.textContent = "";

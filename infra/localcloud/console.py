@@ -20,28 +20,82 @@ def console_dir() -> Path:
     return Path(os.environ.get("CONSOLE_DIR") or Path(__file__).resolve().parents[2] / "console")
 
 
-def local_config() -> dict:
+TOKEN_PATH = PREFIX + "/auth/token"
+DEMO_ROLES = ("read", "write", "admin")
+
+
+def _json(body: dict, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json", headers={"Cache-Control": "no-store"})
+
+
+def _user_pool(outputs: dict) -> tuple[str, str] | None:
+    if outputs.get("UserPoolId") and outputs.get("UserPoolClientId"):
+        return outputs["UserPoolId"], outputs["UserPoolClientId"]
+    return None
+
+
+def local_config(outputs: dict) -> dict:
     """What `make publish-console` writes as config.json on AWS, for the local cloud: the API is this
-    origin; sign-in is whatever the local stack offers (none until the API requires tokens)."""
-    return {"apiUrl": "", "auth": {"mode": os.environ.get("CONSOLE_AUTH_MODE", "none")}}
+    origin; sign-in is the dev sign-in against the emulated user pool when the stack has one."""
+    pool = _user_pool(outputs)
+    if pool is None:
+        return {"apiUrl": "", "auth": {"mode": "none"}}
+    return {"apiUrl": "", "auth": {"mode": "local", "tokenUrl": TOKEN_PATH, "clientId": pool[1],
+                                   "demoRoles": list(DEMO_ROLES)}}
 
 
-def serve(request: Request) -> Response:
+def sign_in(request: Request, outputs: dict) -> Response:
+    """Dev sign-in on the local cloud: {"username", "password"} signs in to the emulated user pool
+    (USER_PASSWORD_AUTH, as on AWS); {"role"} signs in as that role's demo user (`make token`)."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    pool = _user_pool(outputs)
+    if pool is None:
+        return _json({"message": "this stack has no user pool: the API takes no tokens"}, 404)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _json({"message": "send a JSON object", "errors": [{"field": "body", "message": "not JSON"}]}, 422)
+    cognito = boto3.client("cognito-idp")
+    try:
+        if "role" in body:
+            from localcloud.tokens import demo_token
+
+            if body["role"] not in DEMO_ROLES:
+                return _json({"message": f"role must be one of {', '.join(DEMO_ROLES)}",
+                              "errors": [{"field": "body.role", "message": "unknown role"}]}, 422)
+            return _json({"access_token": demo_token(cognito, pool[0], pool[1], body["role"])})
+        missing = [name for name in ("username", "password") if not body.get(name)]
+        if missing:
+            return _json({"message": f"{' and '.join(missing)} required",
+                          "errors": [{"field": f"body.{name}", "message": "required"} for name in missing]}, 422)
+        answer = cognito.initiate_auth(ClientId=pool[1], AuthFlow="USER_PASSWORD_AUTH",
+                                       AuthParameters={"USERNAME": body["username"], "PASSWORD": body["password"]})
+        return _json({"access_token": answer["AuthenticationResult"]["AccessToken"]})
+    except ClientError as error:
+        code = error.response["Error"]["Code"]
+        status = 401 if code in ("NotAuthorizedException", "UserNotFoundException") else 400
+        return _json({"message": f"sign-in failed: {error.response['Error'].get('Message', code)}",
+                      "errors": [{"field": "body.password", "message": "wrong user name or password"}]
+                      if status == 401 else []}, status)
+
+
+def serve(request: Request, outputs: dict | None = None) -> Response:
     path = request.path
+    outputs = outputs or {}
     if path == PREFIX:
         return Response(status=301, headers={"Location": PREFIX + "/"})
+    if path == TOKEN_PATH and request.method == "POST":
+        return sign_in(request, outputs)
     if request.method not in ("GET", "HEAD"):
-        return Response(json.dumps({"message": "the console is read-only"}), status=405,
-                        mimetype="application/json")
+        return _json({"message": "the console is read-only"}, 405)
     relative = path[len(PREFIX) + 1:] or "index.html"
     if relative == "config.json":
-        return Response(json.dumps(local_config()), mimetype="application/json",
-                        headers={"Cache-Control": "no-store"})
+        return _json(local_config(outputs))
     root = console_dir()
     file = safe_join(str(root), relative)
     if file is None or not Path(file).is_file():
-        return Response(json.dumps({"message": f"no console file {relative}"}), status=404,
-                        mimetype="application/json")
+        return _json({"message": f"no console file {relative}"}, 404)
     suffix = Path(file).suffix
     mimetype = _TYPES.get(suffix) or mimetypes.guess_type(file)[0] or "application/octet-stream"
     return Response(Path(file).read_bytes(), mimetype=mimetype, headers={"Cache-Control": "no-cache"})

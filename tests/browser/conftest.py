@@ -5,6 +5,7 @@ Playwright's own browser download cannot be reached here, so the tests launch th
 through `executable_path` with the flags a closed network needs. Without Chromium the tests skip and
 say how to install it; in CI (CI=true) they fail instead."""
 
+import json
 import os
 import re
 import shutil
@@ -81,6 +82,9 @@ class ConsolePage:
 def console(browser_context, cloud):
     page = browser_context.new_page()
     page.set_viewport_size({"width": 1280, "height": 900})
+    if callable(getattr(cloud, "token", None)):  # the API requires tokens: sign in as automation does
+        token = cloud.token("admin")
+        page.add_init_script(f"localStorage.setItem('console.token', {json.dumps(token)})")
     tab = ConsolePage(page, cloud.api_url)
     yield tab
     page.close()
