@@ -44,8 +44,21 @@ def stack_outputs(stack_name: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
-def config_for(api_url: str, auth: dict[str, Any]) -> dict[str, Any]:
-    return {"apiUrl": api_url.rstrip("/"), "auth": auth}
+def template_routes(template: Path = ROOT / "template.yaml") -> list[str]:
+    """The HTTP API's route keys as template.yaml declares them ("GET /api/jobs", ...)."""
+    sys.path.insert(0, str(ROOT / "infra"))
+    from localcloud.template import load_template
+
+    routes = set()
+    for resource in load_template(template)["Resources"].values():
+        for event in (resource.get("Properties") or {}).get("Events", {}).values():
+            if event.get("Type") == "HttpApi":
+                routes.add(f"{event['Properties']['Method'].upper()} {event['Properties']['Path']}")
+    return sorted(routes)
+
+
+def config_for(api_url: str, auth: dict[str, Any], routes: list[str] | None = None) -> dict[str, Any]:
+    return {"apiUrl": api_url.rstrip("/"), "auth": auth, "routes": routes if routes is not None else template_routes()}
 
 
 def publish(bucket: str, config: dict[str, Any], distribution_id: str | None = None,

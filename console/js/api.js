@@ -18,6 +18,8 @@ export async function loadConfig() {
 }
 
 export const getConfig = () => config;
+// Whether the stack has a route ("GET /api/candidates/segments"); true when config.json lists none.
+export const hasRoute = (key) => !Array.isArray(config.routes) || !config.routes.length || config.routes.includes(key);
 export const getToken = () => localStorage.getItem(TOKEN_KEY);
 export const setToken = (token) => (token ? localStorage.setItem(TOKEN_KEY, token) : localStorage.removeItem(TOKEN_KEY));
 

@@ -34,14 +34,14 @@ def _user_pool(outputs: dict) -> tuple[str, str] | None:
     return None
 
 
-def local_config(outputs: dict) -> dict:
+def local_config(outputs: dict, routes: list[str] | None = None) -> dict:
     """What `make publish-console` writes as config.json on AWS, for the local cloud: the API is this
-    origin; sign-in is the dev sign-in against the emulated user pool when the stack has one."""
+    origin; sign-in is the dev sign-in against the emulated user pool when the stack has one; `routes`
+    are the API's route keys, so a page whose service the stack lacks says so without calling it."""
     pool = _user_pool(outputs)
-    if pool is None:
-        return {"apiUrl": "", "auth": {"mode": "none"}}
-    return {"apiUrl": "", "auth": {"mode": "local", "tokenUrl": TOKEN_PATH, "clientId": pool[1],
-                                   "demoRoles": list(DEMO_ROLES)}}
+    auth = {"mode": "none"} if pool is None else {"mode": "local", "tokenUrl": TOKEN_PATH, "clientId": pool[1],
+                                                   "demoRoles": list(DEMO_ROLES)}
+    return {"apiUrl": "", "auth": auth, "routes": sorted(routes or [])}
 
 
 def sign_in(request: Request, outputs: dict) -> Response:
@@ -80,7 +80,7 @@ def sign_in(request: Request, outputs: dict) -> Response:
                       if status == 401 else []}, status)
 
 
-def serve(request: Request, outputs: dict | None = None) -> Response:
+def serve(request: Request, outputs: dict | None = None, routes: list[str] | None = None) -> Response:
     path = request.path
     outputs = outputs or {}
     if path == PREFIX:
@@ -91,7 +91,7 @@ def serve(request: Request, outputs: dict | None = None) -> Response:
         return _json({"message": "the console is read-only"}, 405)
     relative = path[len(PREFIX) + 1:] or "index.html"
     if relative == "config.json":
-        return _json(local_config(outputs))
+        return _json(local_config(outputs, routes))
     root = console_dir()
     file = safe_join(str(root), relative)
     if file is None or not Path(file).is_file():

@@ -130,7 +130,8 @@ class LocalCloud:
 
         def app(environ: dict[str, Any], start_response: Any) -> Any:
             if console.is_console(environ.get("PATH_INFO", "")):
-                return console.serve(Request(environ), self.deployment.outputs)(environ, start_response)
+                return console.serve(Request(environ), self.deployment.outputs,
+                                     self.deployment.routes)(environ, start_response)
             return api(environ, start_response)
 
         return app

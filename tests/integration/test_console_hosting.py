@@ -53,8 +53,9 @@ def test_publish_uploads_the_console_with_its_config_and_removes_stale_files(sta
     assert keys == set(files) | {"config.json"}
     assert {"index.html", "js/app.js", "vendor/preact/dist/preact.module.js", "vendor/chart.js/LICENSE.md"} <= keys
     stored = aws("s3").get_object(Bucket=bucket, Key="config.json")
-    assert json.loads(stored["Body"].read()) == {"apiUrl": "https://abc.execute-api.us-east-1.amazonaws.com",
-                                                 "auth": {"mode": "none"}}
+    written = json.loads(stored["Body"].read())
+    assert (written["apiUrl"], written["auth"]) == ("https://abc.execute-api.us-east-1.amazonaws.com", {"mode": "none"})
+    assert set(written["routes"]) == set(stack.routes)  # the routes template.yaml declares, as deployed
     assert stored["CacheControl"] == "no-cache"
     script = aws("s3").get_object(Bucket=bucket, Key="js/app.js")
     assert script["ContentType"].startswith("text/javascript")  # ES modules need a JavaScript MIME type
