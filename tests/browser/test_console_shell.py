@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import learning_events, run_learning_aggregator
+from tests.browser.helpers import ensure_candidate_model, learning_events, run_learning_aggregator
 
 PAGES = [("Jobs", "jobs", "Jobs"), ("Segments", "segments", "Segments"), ("Candidates", "candidates", "Candidates"),
          ("Audience builder", "audiences", "Audience builder"), ("Learning", "learning", "Learning")]
@@ -26,6 +26,11 @@ def seeded(cloud):
         host = f"s{uuid.uuid4().hex[:8]}.lever.co"
         cloud.http.post("/api/extension/learning/sync", json={"events": learning_events(host, "f", "concise", 2)})
         run_learning_aggregator(cloud)
+    if "GET /api/candidates/segments" in cloud.http.get("/console/config.json").json()["routes"]:
+        ensure_candidate_model(cloud, [{"candidate_id": f"shell-{n}", "years_experience": float(n % 15),
+                                        "desired_salary": 40000.0 + 1000 * n, "location": ["Germany", "India"][n % 2],
+                                        "education_level": "Bachelor's", "primary_skill": ["Back-end", "Data"][n % 2],
+                                        "skills": [["python", "sql"], ["java", "aws"]][n % 2]} for n in range(60)])
     return {"job": job.json()["jobAdId"], "segment": segment.json()["id"]}
 
 
