@@ -8,7 +8,7 @@ ENCODER := layers/ml/segmentation/text/encoder/encoder.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e test-browser lint bench fire lock clean vendor-console publish-console
+.PHONY: venv encoder demo up test test-unit test-integration test-e2e test-contract test-browser lint bench fire lock clean vendor-console publish-console
 
 venv: $(STAMP)
 
@@ -47,6 +47,10 @@ test-integration: venv encoder
 
 test-e2e: venv encoder
 	$(BIN)/python -m pytest -q tests/e2e
+
+# The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
+test-contract: venv encoder
+	$(BIN)/python -m pytest -q tests/contract
 
 # The web console in headless Chromium (apt-get install -y chromium); skipped with a message without it.
 test-browser: venv encoder

@@ -219,7 +219,7 @@ def main() -> int:
         health = json.load(response)
         print(f"\n[2] GET {api}/api/health -> {response.status} {health['status']}")
         for component, status in health["components"].items():
-            print(f"      {component:<18} {status['status']}  {status.get('name', status.get('version', ''))}")
+            print(f"      {component:<18} {status}")
 
     print(f"\n[3] POST {api}/segment (default model, trained on ESCO occupation descriptions)")
     segment_ads(api)

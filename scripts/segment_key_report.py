@@ -17,7 +17,8 @@ from segmentation.learning.segment_key import LEVELS, derive_segment_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ESCO = ROOT.parent / "shared" / "data" / "esco"
-LEVEL_WORD = re.compile(r"\b(intern|interns|internship|co-op|junior|jr|entry|graduate|senior|sr|lead|principal|staff)\b",
+LEVEL_WORD = re.compile(r"\b(intern|interns|internship|trainee|apprentice|co-op|junior|jr|jnr|entry|graduate|senior|sr|snr|"
+                        r"lead|principal|chief|head|staff|vp)\b",
                         re.IGNORECASE)
 
 

@@ -58,7 +58,8 @@ class RunningCloud:
 
 
 def start_cloud(port: int, api_port: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Lambda retries a failed asynchronous invocation after about 1 and 2 minutes; tests wait less.
+    env = {"LOCALCLOUD_ASYNC_RETRY_DELAYS": "0.2,0.4", **os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "localcloud", "up", "--port", str(port), "--api-port", str(api_port), "--quiet",
          "--seed-model", "models/text/default"],

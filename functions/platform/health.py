@@ -1,28 +1,38 @@
-"""GET /api/health: the status of every component of the deployment."""
+"""GET /api/health: every component of the deployment, in the one health contract (platform/health.py)."""
 
-from typing import Literal
-
-from aws_lambda_powertools.event_handler import Response, content_types
-from pydantic import BaseModel
-from segmentation import __version__
+from aws_lambda_powertools.event_handler import Response
+from segmentation.platform import settings
 from segmentation.platform.api import create_app, http_handler
-from segmentation.platform.health import check_components
+from segmentation.platform.health import (
+    HealthReport,
+    bucket_check,
+    health_response,
+    state_machine_check,
+    table_check,
+)
+from segmentation.platform.storage import ArtifactStore
+from segmentation.text.registry import ModelRegistry
 
 app = create_app()
 
 
-class HealthResponse(BaseModel):
-    status: Literal["ok", "degraded"]
-    version: str
-    components: dict[str, dict]
+def text_model_check() -> bool:
+    ModelRegistry(ArtifactStore(settings.artifacts_bucket())).latest()
+    return True
+
+
+CHECKS = {
+    "entities_table": table_check(settings.entities_table),
+    "events_table": table_check(settings.events_table),
+    "artifacts_bucket": bucket_check,
+    "training_pipeline": state_machine_check,
+    "text_model": text_model_check,
+}
 
 
 @app.get("/api/health")
-def health() -> Response[HealthResponse]:
-    components = check_components()
-    healthy = all(c["status"] == "ok" for c in components.values())
-    body = HealthResponse(status="ok" if healthy else "degraded", version=__version__, components=components)
-    return Response(status_code=200 if healthy else 503, content_type=content_types.APPLICATION_JSON, body=body)
+def health() -> Response[HealthReport]:
+    return health_response(CHECKS)
 
 
 handler = http_handler(app)

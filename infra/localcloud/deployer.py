@@ -296,8 +296,9 @@ class Deployer:
         _allow_only(logical_id, "AWS::Serverless::Function", props,
                     {"FunctionName", "Description", "CodeUri", "Handler", "Runtime", "Architectures",
                      "MemorySize", "Timeout", "Tracing", "Layers", "Environment", "Policies", "Events",
-                     "ReservedConcurrentExecutions", "Tags"})
+                     "ReservedConcurrentExecutions", "Tags", "EventInvokeConfig"})
         events = props.pop("Events", {})
+        invoke_config = props.pop("EventInvokeConfig", None)
         props.pop("Policies", None)  # see the module docstring: IAM is enforced on AWS only
         props = self._resolve(logical_id, props)
         name = props.get("FunctionName", f"{self.stack_name}-{logical_id}")[:64]
@@ -322,9 +323,31 @@ class Deployer:
             arn = lambda_client.update_function_code(FunctionName=name, ZipFile=code)["FunctionArn"]
             lambda_client.get_waiter("function_updated_v2").wait(FunctionName=name)
             lambda_client.update_function_configuration(FunctionName=name, **config)
+        if invoke_config is not None:
+            self._event_invoke_config(logical_id, name, self._resolve(logical_id, invoke_config))
         for event_id, event in events.items():
             self._function_event(logical_id, name, arn, event_id, event)
         return name, {"Arn": arn}
+
+    def _event_invoke_config(self, logical_id: str, function_name: str, config: dict[str, Any]) -> None:
+        """SAM's EventInvokeConfig: asynchronous retries and destinations (the local cloud honours them,
+        localcloud/moto_patches.py: invoke_async)."""
+        where = f"{logical_id}.EventInvokeConfig"
+        _allow_only(where, "EventInvokeConfig", config, {"MaximumRetryAttempts", "MaximumEventAgeInSeconds",
+                                                         "DestinationConfig"})
+        request: dict[str, Any] = {"FunctionName": function_name}
+        for key in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds"):
+            if key in config:
+                request[key] = int(config[key])
+        destinations = {}
+        for condition, target in (config.get("DestinationConfig") or {}).items():
+            if condition not in ("OnSuccess", "OnFailure"):
+                raise TemplateError(f"{where}.DestinationConfig: {condition} is not OnSuccess or OnFailure")
+            _allow_only(f"{where}.DestinationConfig.{condition}", "destination", target, {"Type", "Destination"})
+            destinations[condition] = {"Destination": target["Destination"]}
+        if destinations:
+            request["DestinationConfig"] = destinations
+        self.client("lambda").put_function_event_invoke_config(**request)
 
     def _permission(self, function_name: str, statement_id: str, principal: str, source_arn: str) -> None:
         try:

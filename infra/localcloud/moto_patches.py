@@ -6,8 +6,11 @@ Applied once per process by `apply()`; the local cloud's server and the tests' `
 import copy
 import json
 import logging
+import os
 import threading
+import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
@@ -64,15 +67,104 @@ def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input
 
 
 def deliver(account_id: str, region: str, target_arn: str, event: Any) -> dict[str, Any]:
-    """Deliver an event to a Lambda function or Step Functions state machine target."""
+    """Deliver an event to a Lambda function (an asynchronous invocation) or Step Functions state machine target."""
     service = target_arn.split(":")[2]
     if service == "lambda":
         function = lambda_backend(account_id, region).get_function(target_arn)
-        payload, errored, _logs = function._invoke_lambda(event)
-        return {"target": target_arn, "errored": errored, "payload": json.loads(payload)}
+        return {"target": target_arn, **invoke_async(function, event)}
     execution = stepfunctions_backend(account_id, region).start_execution(
         target_arn, name=str(uuid.uuid4()), execution_input=json.dumps(event))
     return {"target": target_arn, "execution_arn": execution.execution_arn}
+
+
+# moto: an asynchronous invocation (an EventBridge target) runs once, and a failure is lost. Lambda
+# retries a failed asynchronous invocation MaximumRetryAttempts times (default 2; about 1 and 2 minutes
+# later), then sends a record of the event and its last error to the OnFailure destination of the
+# function's EventInvokeConfig (OnSuccess likewise after a success). Here the first attempt runs at once,
+# in the caller's thread (so callers see its effect as soon as on AWS, where it starts within
+# milliseconds); the retries and destinations run on a background thread after the delays in
+# LOCALCLOUD_ASYNC_RETRY_DELAYS (seconds, comma-separated; default "60,120"; tests shorten them).
+ASYNC_RETRY_DELAYS = "LOCALCLOUD_ASYNC_RETRY_DELAYS"
+_DEFAULT_RETRY_ATTEMPTS = 2
+
+
+def async_retry_delays() -> list[float]:
+    raw = os.environ.get(ASYNC_RETRY_DELAYS, "60,120")
+    try:
+        delays = [float(part) for part in raw.split(",") if part.strip()]
+    except ValueError as error:
+        raise ValueError(f"{ASYNC_RETRY_DELAYS}={raw!r}: expected seconds, comma-separated") from error
+    return delays or [0.0]
+
+
+def _invoke_config(function: LambdaFunction) -> dict[str, Any]:
+    return function.event_invoke_config[0].config if function.event_invoke_config else {}
+
+
+def invoke_async(function: LambdaFunction, event: Any) -> dict[str, Any]:
+    """Lambda's asynchronous invocation: {"errored", "payload"} of the first attempt, and "retrying"."""
+    payload, errored, _logs = function._invoke_lambda(event)
+    retries = int(_invoke_config(function).get("MaximumRetryAttempts", _DEFAULT_RETRY_ATTEMPTS))
+    if errored and retries > 0:
+        threading.Thread(target=_retry, args=(function, event, retries), daemon=True,
+                         name=f"async-retry-{function.function_name}").start()
+    else:
+        _to_destination(function, event, payload, errored, attempts=1)
+    return {"errored": errored, "payload": json.loads(payload), "retrying": bool(errored and retries > 0)}
+
+
+def _retry(function: LambdaFunction, event: Any, retries: int) -> None:
+    delays = async_retry_delays()
+    payload, errored, attempts = "null", True, 1
+    for retry in range(retries):
+        time.sleep(delays[min(retry, len(delays) - 1)])
+        attempts += 1
+        payload, errored, _logs = function._invoke_lambda(event)
+        if not errored:
+            break
+    try:
+        _to_destination(function, event, payload, errored, attempts)
+    except Exception:  # a background thread: log what was lost, as Lambda's metrics would show it
+        log.exception("asynchronous invocation of %s: destination failed", function.function_name)
+
+
+def destination_record(function: LambdaFunction, event: Any, payload: str, errored: bool,
+                       attempts: int) -> dict[str, Any]:
+    """The record Lambda sends to a destination (its documented shape)."""
+    return {
+        "version": "1.0", "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "requestContext": {"requestId": str(uuid.uuid4()), "functionArn": f"{function.function_arn}:$LATEST",
+                           "condition": "RetriesExhausted" if errored else "Success",
+                           "approximateInvokeCount": attempts},
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST",
+                            **({"functionError": "Unhandled"} if errored else {})},
+        "responsePayload": json.loads(payload),
+    }
+
+
+def _to_destination(function: LambdaFunction, event: Any, payload: str, errored: bool, attempts: int) -> None:
+    config = _invoke_config(function).get("DestinationConfig") or {}
+    arn = (config.get("OnFailure" if errored else "OnSuccess") or {}).get("Destination")
+    if not arn:
+        if errored:
+            log.error("asynchronous invocation of %s failed after %d attempts; no OnFailure destination: "
+                      "the event is dropped", function.function_name, attempts)
+        return
+    record = destination_record(function, event, payload, errored, attempts)
+    service = arn.split(":")[2]
+    if service == "lambda":
+        target = lambda_backend(function.account_id, function.region).get_function(arn)
+        _payload, failed, _logs = target._invoke_lambda(record)
+        if failed:
+            log.error("destination %s failed on the record of %s", arn, function.function_name)
+    elif service == "sqs":
+        from moto.sqs.models import sqs_backends
+
+        queue_name = arn.split(":")[-1]
+        sqs_backends[function.account_id][function.region].send_message(queue_name, json.dumps(record))
+    else:
+        raise NotImplementedError(f"destination {arn}: the local cloud delivers to Lambda and SQS destinations")
 
 
 # moto: StepFunctionsParserBackend.start_execution names an execution started without a name 'None',

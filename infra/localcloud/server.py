@@ -28,7 +28,10 @@ class PortBusy(RuntimeError):
 
 
 def check_port_free(host: str, port: int) -> None:
+    """PortBusy unless a server could listen on (host, port) now. The probe binds with SO_REUSEADDR, as
+    werkzeug's server does: sockets of a stopped `make up` left in TIME_WAIT do not make the port busy."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
@@ -39,6 +42,7 @@ def check_port_free(host: str, port: int) -> None:
 def free_port(preferred: int = 0, host: str = "127.0.0.1") -> int:
     """`preferred` if it is free, else a port the OS picks."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, preferred))
         except OSError:

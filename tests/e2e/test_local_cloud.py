@@ -18,8 +18,8 @@ def test_health_on_the_api_port_and_the_localstack_style_url(cloud):
         response = requests.get(f"{base}/api/health", timeout=30)
         assert response.status_code == 200, response.text
         body = response.json()
-        assert body["status"] == "ok"
-        assert {c: v["status"] for c, v in body["components"].items()} == {
+        assert body["status"] == "healthy" and body["version"]
+        assert body["components"] == {
             "entities_table": "ok", "events_table": "ok", "artifacts_bucket": "ok", "training_pipeline": "ok",
             "text_model": "ok"}
 
@@ -59,6 +59,11 @@ def test_unknown_route_is_a_json_404(cloud):
     assert response.headers["content-type"] == "application/json"
 
 
+def model_version(s3, bucket):
+    """The promoted model's version, from the registry's pointer (health carries no resource detail)."""
+    return json.loads(s3.get_object(Bucket=bucket, Key="models/text/latest.json")["Body"].read())["version"]
+
+
 def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
     stack = requests.get(f"{cloud.endpoint}/_local/stack", timeout=30).json()
     s3 = boto3.client("s3", endpoint_url=cloud.endpoint)
@@ -66,7 +71,7 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
     bucket = stack["resources"]["ArtifactsBucket"]["ref"]
     machine = stack["resources"]["TrainingStateMachine"]["ref"]
     lines = (ROOT / "models" / "corpus" / "esco_occupations.jsonl").read_text().splitlines()[:700]
-    before = requests.get(f"{cloud.api_url}/api/health", timeout=30).json()["components"]["text_model"]["version"]
+    before = model_version(s3, bucket)
     s3.put_object(Bucket=bucket, Key="corpus/e2e.jsonl", Body="\n".join(lines).encode())
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
@@ -78,7 +83,7 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
     record = json.loads(s3.get_object(Bucket=bucket, Key=f"runs/{executions[0]['name']}.json")["Body"].read())
     assert record["corpus"]["documents"] == 700
     assert record["promotion"]["previous"] == before
-    after = requests.get(f"{cloud.api_url}/api/health", timeout=30).json()["components"]["text_model"]["version"]
+    after = model_version(s3, bucket)
     assert after == record["model"]["version"] != before
 
 

@@ -10,7 +10,7 @@ BASE = "/api/v1/segments"
 
 def test_segment_lifecycle_over_http(cloud):
     api = f"{cloud.api_url}{BASE}"
-    assert requests.get(f"{api}/health", timeout=30).json()["status"] == "ok"
+    assert requests.get(f"{api}/health", timeout=30).json()["status"] == "healthy"
     created = requests.post(api, timeout=30, json={
         "persona_id": str(uuid.uuid4()), "segment_name": "Weekend runners", "strategy": "behavioral",
         "criteria": {"content_preferences": ["running"], "engagement_frequency": "weekly"}})

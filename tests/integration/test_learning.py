@@ -71,7 +71,7 @@ def test_hints_follow_the_hierarchy_form_segment_family_none(stack, http, aws):
     assert intern["preferred_style_id"] == "warm"
     assert sum(s["runs"] for s in intern["style_stats"].values()) == 13  # every greenhouse run
     lonely = hint(http, "jobs.lever.co", "lonely")
-    assert (lonely["source"], lonely["preferred_style_id"], lonely["segment_key"]) == ("none", None, None)
+    assert (lonely["source"], lonely["preferred_style_id"], lonely["segment_key"]) == (None, None, None)
 
     profile = http.get(PROFILE, query_string={"host": "Jobs.Lever.co", "schema_hash": "lonely"}).get_json()
     assert (profile["family"], profile["runs"], profile["lookback_days"]) == ("lever", 3, 30)
@@ -202,7 +202,7 @@ def test_profiles_list_by_host_and_source_in_pages(stack, http, aws):
 
     everything = http.get(PROFILES).get_json()
     assert [(p["host"], p["schema_hash"], p["style_hint"]["source"]) for p in everything["items"]] == [
-        (gh, "form-0", "form"), (gh, "form-1", "form"), (gh, "form-2", "form"), ("jobs.lever.co", "lonely", "none")]
+        (gh, "form-0", "form"), (gh, "form-1", "form"), (gh, "form-2", "form"), ("jobs.lever.co", "lonely", None)]
     assert everything["next_cursor"] is None
 
     first = http.get(PROFILES, query_string={"host": "Boards.Greenhouse.io", "limit": 2}).get_json()

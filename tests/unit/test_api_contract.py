@@ -1,7 +1,12 @@
 """The error contract every HTTP handler shares (segmentation.platform.api)."""
 
+import base64
 import json
 from types import SimpleNamespace
+from typing import Annotated
+
+import pytest
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from pydantic import BaseModel, Field
 from segmentation.platform.api import create_app, http_handler
@@ -27,19 +32,29 @@ def fail(kind: str) -> dict:
            "bad": InvalidInput("size must be positive", field="size"), "bug": ZeroDivisionError("x")}[kind]
 
 
+@app.get("/things")
+def list_things(kind: Annotated[str | None, Query()] = None, limit: Annotated[int, Query(ge=1)] = 10) -> dict:
+    return {"kind": kind, "limit": limit}
+
+
 handler = http_handler(app)
 CONTEXT = SimpleNamespace(function_name="f", memory_limit_in_mb=128, invoked_function_arn="arn:f",
                           aws_request_id="req-1", function_version="$LATEST")
 
 
-def call(method, path, body=None):
+def call(method, path, body=None, headers=None, query=None, raw_body=None):
     event = {"version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
-             "headers": {"content-type": "application/json"},
+             "headers": {"content-type": "application/json"} if headers is None else headers,
              "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
                                 "requestId": "r", "stage": "$default"},
              "isBase64Encoded": False}
     if body is not None:
         event["body"] = body if isinstance(body, str) else json.dumps(body)
+    if raw_body is not None:
+        event["body"], event["isBase64Encoded"] = base64.b64encode(raw_body).decode(), True
+    if query:
+        event["queryStringParameters"] = query
+        event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
     response = handler(event, CONTEXT)
     return response["statusCode"], json.loads(response["body"])
 
@@ -55,8 +70,56 @@ def test_invalid_body_is_422_naming_each_field():
     assert body["request_id"] == "req-1"
 
 
-def test_malformed_json_is_422():
-    assert call("POST", "/things", "{not json")[0] == 422
+def test_malformed_json_is_400_naming_the_body():
+    status, body = call("POST", "/things", "{not json")
+    assert status == 400
+    assert body["errors"][0]["field"] == "body" and "not valid JSON" in body["message"]
+
+
+def test_body_that_is_not_utf8_is_400_naming_the_body():
+    status, body = call("POST", "/things", raw_body='{"name": "caf\u00e9", "size": 1}'.encode("latin-1"))
+    assert status == 400
+    assert body["errors"][0]["field"] == "body" and "UTF-8" in body["message"]
+
+
+def test_utf8_body_sent_base64_is_read():
+    assert call("POST", "/things", raw_body='{"name": "caf\u00e9", "size": 1}'.encode()) == (200, {"name": "caf\u00e9"})
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8", "text/plain",
+                                          "text/plain;charset=UTF-8", None])
+def test_json_body_is_read_from_json_plain_text_or_untyped_requests(content_type):
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    assert call("POST", "/things", {"name": "a", "size": 1}, headers=headers) == (200, {"name": "a"})
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                                          "application/xml"])
+def test_other_body_types_are_415(content_type):
+    status, body = call("POST", "/things", {"name": "a", "size": 1}, headers={"content-type": content_type})
+    assert status == 415
+    assert body["errors"][0]["field"] == "headers.content-type" and content_type in body["message"]
+
+
+def test_trailing_slash_reaches_the_route():
+    assert call("POST", "/things/", {"name": "a", "size": 1}) == (200, {"name": "a"})
+    assert call("GET", "/things/", query={"kind": "x"}) == (200, {"kind": "x", "limit": 10})
+
+
+def test_unknown_query_parameter_is_422_naming_it():
+    status, body = call("GET", "/things", query={"kind": "x", "colour": "red"})
+    assert status == 422
+    assert [e["field"] for e in body["errors"]] == ["query.colour"]
+    assert "kind" in body["errors"][0]["message"] and "limit" in body["errors"][0]["message"]
+
+
+def test_query_parameter_on_a_route_without_any_is_422():
+    status, body = call("POST", "/things", {"name": "a", "size": 1}, query={"dry_run": "1"})
+    assert status == 422 and body["errors"][0]["field"] == "query.dry_run"
+
+
+def test_unknown_route_with_query_is_still_404():
+    assert call("GET", "/nowhere", query={"x": "1"})[0] == 404
 
 
 def test_domain_errors_map_to_statuses():

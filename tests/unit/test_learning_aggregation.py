@@ -36,7 +36,7 @@ def test_a_sparse_form_falls_back_to_its_segment_then_its_family_then_none():
     sparse = Aggregate().add_all(events(*FORM, "concise", helpful=1)
                                  + events("jobs.lever.co", "f9", "warm", helpful=50, family="lever"))
     hint = style_hint(sparse, FORM)
-    assert (hint["source"], hint["preferred_style_id"]) == ("none", None)
+    assert (hint["source"], hint["preferred_style_id"]) == (None, None)
 
 
 def test_a_form_without_job_data_skips_the_segment_level():

@@ -24,6 +24,11 @@ from segmentation.learning.segment_key import derive_segment_key
     ("Internal Auditor", "default"),  # whole words only
     ("Leader of the band", "default"),
     ("Senior Intern", "intern"),  # the lowest level named wins
+    # one word list with the jobs service (text/seniority.py): its ranks count here too
+    ("Chief of Staff", "senior"),  # "chief" is a rank; "staff" after "of" is not the tech ladder
+    ("Head Chef", "senior"),
+    ("Trainee Accountant", "intern"),
+    ("Mid-Level Developer", "default"),  # jobs' "mid" is learning's "default"
 ])
 def test_levels_match_whole_words_in_any_case_and_punctuation(title, level):
     assert derive_segment_key({"title": title}) == level
@@ -40,7 +45,6 @@ def test_levels_match_whole_words_in_any_case_and_punctuation(title, level):
     "Staff Nurse",
     "Staff Sergeant",
     "Bar Staff",
-    "Chief of Staff",
     "High School Principal",
     "Vice Principal",
     "Junior School Teacher",
@@ -58,3 +62,9 @@ def test_level_words_in_domain_phrases_are_not_levels(title):
                                  {"title": 42}])
 def test_missing_job_data_has_no_segment_key(job):
     assert derive_segment_key(job) is None
+
+
+def test_learning_keys_are_the_jobs_levels_with_mid_as_default():
+    from segmentation.text.seniority import seniority_of
+    for title in ("Senior Engineer", "Junior Developer", "Summer Intern", "Software Engineer", "Head Waiter"):
+        assert derive_segment_key({"title": title}) == {"mid": "default"}.get(seniority_of(title), seniority_of(title))

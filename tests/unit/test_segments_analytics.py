@@ -38,24 +38,44 @@ def test_growth_fills_every_day_and_relates_net_growth_to_the_starting_size():
     growth = report["growth"]
     assert [d["date"] for d in growth["daily"]] == [f"2026-03-{d:02d}" for d in range(4, 11)]
     assert (growth["added"], growth["removed"], growth["net"]) == (30, 10, 20)
-    assert growth["growth_rate"] == pytest.approx(20 / 100)
+    assert growth["growth_rate"] == pytest.approx(20.0)  # percent
 
 
 def test_trend_direction_compares_the_two_halves_of_the_window():
     performance = {"2026-03-04": {"views": 100, "engagement": 10}, "2026-03-10": {"views": 100, "engagement": 30}}
     trend = build([], performance=performance)["engagement_trend"]
-    assert (trend["direction"], trend["engagement_rate_change"]) == ("up", pytest.approx(0.2))
+    assert (trend["direction"], trend["engagement_rate_change"]) == ("up", pytest.approx(20.0))  # points
     assert build([])["engagement_trend"]["direction"] == "insufficient_data"
 
 
 def test_top_content_by_engagement_rate_skips_unseen_content():
     report = build([item("a", 100, 10, 1), item("b", 50, 30, 0), item("c", 0, 0, 0), item("d", 10, 5, 2)])
     assert [c["variant_id"] for c in report["top_performing_content"]] == ["b", "d", "a"]
-    assert report["performance_summary"]["avg_engagement_rate"] == pytest.approx((0.1 + 0.6 + 0.5) / 3)
+    assert report["performance_summary"]["avg_engagement_rate"] == pytest.approx((10 + 60 + 50) / 3)  # percent
 
 
 def test_ab_section_without_a_control_and_with_more_conversions_than_views():
     assert build([item("a", 100, 10, 1)])["ab_test"]["status"] == "no_control"
     ab = build([item("c", 100, 10, 150, is_control=True), item("v", 100, 10, 5)])["ab_test"]
     assert ab["control"]["conversions"] == 100  # capped at views for the rate and the tests
-    assert ab["variants"][0]["relative_lift"] == pytest.approx(-0.95)
+    assert ab["variants"][0]["relative_lift"] == pytest.approx(-95.0)  # percent of the control's rate
+
+
+def test_rates_are_percentages_as_seed_001_prints_them():
+    """Seed 001: print(f"...{avg_engagement_rate}%") and `if avg_engagement_rate < 10: refine`."""
+    report = build([item("c", 500, 75, 10, is_control=True)])
+    assert report["performance_summary"]["avg_engagement_rate"] == pytest.approx(15.0)
+    assert report["performance_summary"]["overall_conversion_rate"] == pytest.approx(2.0)
+    [content] = report["top_performing_content"]
+    assert (content["engagement_rate"], content["conversion_rate"]) == (pytest.approx(15.0), pytest.approx(2.0))
+    assert [r["code"] for r in report["recommendations"]][0] == "ab_test_variations"  # 10 <= 15 < 30
+    low = build([item("c", 1000, 99, 0, is_control=True)])
+    assert [r["code"] for r in low["recommendations"]][0] == "refine_criteria"  # 9.9 < 10
+
+
+def test_ab_differences_are_percentage_points():
+    ab = build([item("c", 1000, 0, 50, is_control=True), item("v", 1000, 0, 80)])["ab_test"]
+    [variant] = ab["variants"]
+    assert variant["absolute_lift"] == pytest.approx(3.0)
+    assert variant["z_test"]["ci_low"] < 3.0 < variant["z_test"]["ci_high"] < 10
+    assert 0 <= variant["bayesian"]["chance_to_beat_control"] <= 1

@@ -67,7 +67,7 @@ def test_each_failed_criterion_is_named_with_expected_and_actual():
     assert result["matches"] is False and result["matched"] == []
     failed = {f["criterion"]: f for f in result["failed"]}
     assert set(failed) == set(CRITERIA)
-    assert (failed["age_range"]["expected"], failed["age_range"]["actual"]) == ({"min": 18, "max": 30}, 31)
+    assert (failed["age_range"]["expected"], failed["age_range"]["actual"]) == ([18, 30], 31)
     assert failed["interaction_score_min"]["actual"] is None
     assert failed["interaction_score_min"]["reason"] == "the profile has no interaction_score"
 
@@ -75,3 +75,35 @@ def test_each_failed_criterion_is_named_with_expected_and_actual():
 def test_a_failure_reason_quotes_the_value_and_the_criterion():
     [failed] = evaluate({"last_active_days": 14}, UserProfile(last_active_days=30))["failed"]
     assert failed["reason"] == "last_active_days 30 does not meet last_active_days 14"
+
+
+@pytest.mark.parametrize("age_range", [[25, 45], {"min": 25, "max": 45}])
+def test_age_range_is_the_seeds_min_max_pair_or_a_min_max_object_and_is_stored_as_the_pair(age_range):
+    stored = validate_criteria("demographic", {"age_range": age_range})
+    assert stored == {"age_range": [25, 45]}
+    assert evaluate(stored, UserProfile(age=45))["matches"]
+    assert not evaluate(stored, UserProfile(age=46))["matches"]
+
+
+@pytest.mark.parametrize("age_range", [[45, 25], [25], [25, 45, 60], ["25", 45], [25.5, 45], [True, 45]])
+def test_malformed_age_pairs_are_rejected_naming_age_range(age_range):
+    with pytest.raises(InvalidInput) as raised:
+        validate_criteria("demographic", {"age_range": age_range})
+    assert raised.value.field == "body.criteria.age_range"
+
+
+def test_seed_behavioral_example_nests_total_spent_in_purchase_history():
+    stored = validate_criteria("behavioral", {"purchase_history": {"min_purchases": 5, "total_spent_min": 100},
+                                              "engagement_frequency": "daily",
+                                              "content_preferences": ["videos", "images"]})
+    buyer = UserProfile(purchase_count=5, total_spent=100, engagement_frequency="daily", content_preferences=["videos"])
+    assert evaluate(stored, buyer) == {"matches": True, "failed": [],
+                                       "matched": ["purchase_history", "engagement_frequency", "content_preferences"]}
+    [failed] = evaluate(stored, buyer.model_copy(update={"total_spent": 99}))["failed"]
+    assert (failed["criterion"], failed["attribute"], failed["expected"]) == ("purchase_history", "total_spent", 100)
+
+
+def test_gender_any_matches_every_profile():
+    stored = validate_criteria("demographic", {"gender": "any", "location": ["US", "CA", "UK"]})
+    assert evaluate(stored, UserProfile(gender="f", location="US"))["matches"]
+    assert evaluate(stored, UserProfile(location="UK"))["matches"]

@@ -102,3 +102,28 @@ def test_mapped_targeting_has_every_platform_in_the_forms_mode():
                                                    (0.25, "yellow"), (0.249, "red"), (0.0, "red")])
 def test_confidence_badge(confidence, badge):
     assert confidence_badge(confidence) == badge
+
+
+@pytest.mark.parametrize(("written", "value", "extra"), [
+    ("Austin, TX", "Austin", {"kind": "city", "country": "US", "region": "TX"}),
+    ("Austin, Texas", "Austin", {"kind": "city", "country": "US", "region": "TX"}),
+    ("  austin ,  tx ", "Austin", {"kind": "city", "country": "US", "region": "TX"}),
+    ("Berlin, Germany", "Berlin", {"kind": "city", "country": "DE"}),
+    ("Berlin, DE", "Berlin", {"kind": "city", "country": "DE"}),
+    ("Remote (US)", "Remote (US)", {"kind": "remote", "country": "US"}),
+    ("Remote - United States", "Remote (US)", {"kind": "remote", "country": "US"}),
+    ("Texas", "Texas", {"kind": "region", "country": "US"}),
+    ("Remote", "Remote", {"kind": "remote"}),
+])
+def test_places_as_job_ads_write_them(written, value, extra):
+    place = resolve_location(written, "locations")
+    assert place["value"] == value
+    assert extra.items() <= place.items()
+
+
+@pytest.mark.parametrize("written", ["Austin, Germany", "Atlantis, TX", "Remote (Narnia)", "Springfield, ZZ", ","])
+def test_unknown_places_name_the_field_and_the_forms_understood(written):
+    with pytest.raises(InvalidInput) as raised:
+        resolve_location(written, "location")
+    assert raised.value.field == "location"
+    assert '"City, ST"' in str(raised.value) and '"Remote (US)"' in str(raised.value)

@@ -7,7 +7,7 @@ const SOURCES = ["form", "segment", "family", "none"];
 const SOURCE_COLOURS = { form: "#15803d", segment: "#2563eb", family: "#a16207", none: "#64748b" };
 const SOURCE_WORDS = {
   form: "the form's own runs (>= 5)", segment: "the role level in the ATS family (>= 5)",
-  family: "the ATS family (>= 10)", none: "too little data: no hint",
+  family: "the ATS family (>= 10)", none: "too little data: no hint (source null)",
 };
 
 export function LearningPage() {
@@ -68,7 +68,7 @@ function Profiles() {
         const stats = hint.preferred_style_id ? hint.style_stats[hint.preferred_style_id] : null;
         return html`<tr data-form=${`${p.host}#${p.schema_hash}`}>
           <td>${p.host}</td><td><code>${p.schema_hash}</code></td><td>${p.family}</td><td>${hint.segment_key || p.segment_key || "–"}</td>
-          <td><span class=${`source source-${hint.source}`} data-source=${hint.source}>${hint.source}</span></td>
+          <td><span class=${`source source-${hint.source ?? "none"}`} data-source=${hint.source ?? "none"}>${hint.source ?? "none"}</span></td>
           <td><strong>${hint.preferred_style_id || "–"}</strong></td>
           <td>${stats ? `${pct(stats.posterior_mean)} (≥ ${pct(stats.lower_bound)})` : "–"}</td>
           <td>${num(p.runs)}</td><td>${when(p.aggregated_at)}</td></tr>`;

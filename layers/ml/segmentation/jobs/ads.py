@@ -7,16 +7,12 @@ run holding the current token may write its result, so a stale or duplicated run
 newer one.
 """
 
-import base64
-import binascii
-import functools
-import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PynamoDBException, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from segmentation.jobs.models import (
     ALL_ADS_PARTITION,
@@ -25,7 +21,8 @@ from segmentation.jobs.models import (
     ad_key,
     status_partition,
 )
-from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
+from segmentation.platform import dynamodb
+from segmentation.platform.errors import Conflict, InvalidInput, NotFound
 
 UPDATE_ATTEMPTS = 5
 
@@ -44,17 +41,6 @@ def _index_keys(status: str, updated_at: datetime, job_ad_id: int) -> tuple[str,
     return status_partition(status), f"{updated_at.isoformat()}#{job_ad_id:012d}"
 
 
-def table_errors(function: Callable) -> Callable:
-    """Unexpected DynamoDB failures become 503 naming the table, never a bare 500."""
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except (NotFound, Conflict, InvalidInput):
-            raise
-        except PynamoDBException as error:
-            raise DependencyUnavailable(f"job ads table unavailable: {error.msg}") from error
-    return wrapper
 
 
 def to_api(ad: JobAd) -> dict[str, Any]:
@@ -81,7 +67,7 @@ def to_api(ad: JobAd) -> dict[str, Any]:
     }
 
 
-@table_errors
+@dynamodb.translated  # the platform's one DynamoDB error translator
 def create_ad(title: str, description: str, company: str | None, locations: list[str]) -> JobAd:
     job_ad_id = _next_id()
     now = _now()
@@ -99,7 +85,7 @@ def _next_id() -> int:
     return int(counter.value)
 
 
-@table_errors
+@dynamodb.translated
 def get_ad(job_ad_id: int) -> JobAd:
     try:
         return JobAd.get(ad_key(job_ad_id), "AD", consistent_read=True)
@@ -107,34 +93,26 @@ def get_ad(job_ad_id: int) -> JobAd:
         raise NotFound(f"job ad {job_ad_id} not found") from error
 
 
-def _encode_cursor(key: dict[str, Any] | None) -> str | None:
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode() if key else None
-
-
-def _decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def _start_key(cursor: str | None, index: str, partition: str) -> dict[str, Any] | None:
+    """The ExclusiveStartKey of a listing's cursor (platform/dynamodb.py's one encoding)."""
     if not cursor:
         return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, binascii.Error) as error:
-        raise InvalidInput("cursor is not a cursor this API returned", field="query.cursor") from error
-    if not isinstance(key, dict) or not str(key.get("pk", {}).get("S", "")).startswith("JOBAD#"):
-        raise InvalidInput("cursor is not a cursor this API returned", field="query.cursor")
-    return key
+    start = dynamodb.decode_cursor(cursor, (f"{index}pk", f"{index}sk"))
+    if start[f"{index}pk"]["S"] != partition or not start["pk"]["S"].startswith("JOBAD#"):
+        raise InvalidInput("cursor belongs to another listing", field="query.cursor")
+    return start
 
 
-@table_errors
+@dynamodb.translated
 def list_ads(status: str | None, cursor: str | None, limit: int) -> tuple[list[JobAd], str | None]:
     """Newest first: by status on gsi1 (most recently updated first), else all ads on gsi2 (newest created)."""
-    start = _decode_cursor(cursor)
-    if status is not None:
-        query = JobAd.by_status.query(status_partition(status), scan_index_forward=False, limit=limit,
-                                      last_evaluated_key=start)
-    else:
-        query = JobAd.all_ads.query(ALL_ADS_PARTITION, scan_index_forward=False, limit=limit,
-                                    last_evaluated_key=start)
+    index, partition = ("gsi1", status_partition(status)) if status is not None else ("gsi2", ALL_ADS_PARTITION)
+    by_index = JobAd.by_status if status is not None else JobAd.all_ads
+    query = by_index.query(partition, scan_index_forward=False, limit=limit,
+                           last_evaluated_key=_start_key(cursor, index, partition))
     items = list(query)
-    return items, _encode_cursor(query.last_evaluated_key if len(items) == limit else None)
+    last = query.last_evaluated_key if len(items) == limit else None
+    return items, dynamodb.encode_cursor(dynamodb.deserialize(last), (f"{index}pk", f"{index}sk")) if last else None
 
 
 def _update(job_ad_id: int, changes: Callable[[JobAd], list], condition=None, expected_version: int | None = None,
@@ -160,7 +138,7 @@ def _update(job_ad_id: int, changes: Callable[[JobAd], list], condition=None, ex
     raise Conflict(f"job ad {job_ad_id} kept changing; try again")
 
 
-@table_errors
+@dynamodb.translated
 def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | None) -> JobAd:
     """Partial update of the editable fields; `status` may only move to draft or published."""
     setters = {"title": JobAd.title, "description": JobAd.description, "company": JobAd.company,
@@ -177,7 +155,7 @@ def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | No
     return _update(job_ad_id, changes, expected_version=expected_version, status=new_status)
 
 
-@table_errors
+@dynamodb.translated
 def delete_ad(job_ad_id: int) -> None:
     ad = get_ad(job_ad_id)
     try:
@@ -188,7 +166,7 @@ def delete_ad(job_ad_id: int) -> None:
         raise Conflict(f"job ad {job_ad_id} changed while deleting; read it again") from error
 
 
-@table_errors
+@dynamodb.translated
 def mark_scheduled(job_ad_id: int) -> tuple[JobAd, str]:
     """Move the ad to `scheduled` with a new segmentation token (re-scheduling re-runs segmentation)."""
     token = uuid.uuid4().hex
@@ -202,7 +180,7 @@ def mark_scheduled(job_ad_id: int) -> tuple[JobAd, str]:
     return _update(job_ad_id, changes, status="scheduled"), token
 
 
-@table_errors
+@dynamodb.translated
 def record_segmentation(job_ad_id: int, token: str, result: dict[str, Any] | None, error: str | None) -> JobAd | None:
     """Write a segmentation run's outcome if it still holds the ad's current token; None when superseded."""
     def changes(ad: JobAd) -> list:

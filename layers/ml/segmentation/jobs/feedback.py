@@ -9,12 +9,13 @@ later work needs to tune clustering on outcomes.
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
-from segmentation.jobs.ads import UPDATE_ATTEMPTS, get_ad, table_errors
+from segmentation.jobs.ads import UPDATE_ATTEMPTS, get_ad
 from segmentation.jobs.models import ClusterPerformance, JobAd, PerformanceEvent, ad_key
+from segmentation.platform import dynamodb
 from segmentation.platform.dynamodb import transaction
-from segmentation.platform.errors import Conflict, DependencyUnavailable
+from segmentation.platform.errors import Conflict
 
 COUNTS = ("impressions", "clicks", "applies")
 
@@ -53,9 +54,7 @@ def record_performance(job_ad_id: int, event_id: str, platform: str, counts: dic
                 return {"recorded": False, "ad": _totals(get_ad(job_ad_id))}
             if reasons[1:2] == ["ConditionalCheckFailed"]:
                 continue  # the ad changed since it was read: read it again
-            raise DependencyUnavailable(f"could not record performance: {error.msg}") from error
-        except PynamoDBException as error:
-            raise DependencyUnavailable(f"could not record performance: {error.msg}") from error
+            raise dynamodb.translate(error, "record performance") from error
         return {"recorded": True, "ad": _totals(get_ad(job_ad_id))}
     raise Conflict(f"job ad {job_ad_id} kept changing; try again")
 
@@ -68,7 +67,7 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 6) if denominator else None
 
 
-@table_errors
+@dynamodb.translated
 def cluster_performance(model_version: str) -> list[dict[str, Any]]:
     """Totals and rates per cluster of one model version (Query on its partition)."""
     rows = list(ClusterPerformance.query(cluster_partition(model_version)))

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from segmentation.jobs.models import STATUSES
 from segmentation.targeting.form import resolve_location, validate_pin
@@ -20,6 +20,19 @@ def _places(names: list[str]) -> list[str]:
     for name in names:
         resolve_location(name, "locations")
     return names
+
+
+LOCATIONS_HELP = ('Where the job is, as ads write it: countries, ISO codes, US states and codes, large cities, '
+                  '"City, ST", "City, State", "City, Country", "Remote", "Remote (US)".')
+LOCATION_HELP = "One place, as `locations` takes them (input only: the ad answers with `locations`)."
+
+
+def _single_location(value: str | None, info: ValidationInfo) -> str | None:
+    if value is not None:
+        if info.data.get("locations") is not None:
+            raise ValueError("give either location or locations, not both")
+        resolve_location(value, "location")
+    return value
 
 
 class PinnedTargeting(BaseModel):
@@ -50,8 +63,18 @@ class JobAdCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     company: str | None = Field(None, max_length=200)
-    locations: list[str] = Field(default_factory=list, max_length=20,
-                                 description="Where the job is: countries, ISO codes, US states, large cities.")
+    locations: list[str] | None = Field(None, max_length=20, description=LOCATIONS_HELP)
+    location: str | None = Field(None, max_length=200, description=LOCATION_HELP)
+
+    @field_validator("location")
+    @classmethod
+    def one_location(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _single_location(value, info)
+
+    @model_validator(mode="after")
+    def as_locations(self) -> "JobAdCreate":
+        self.locations = [self.location] if self.location is not None else (self.locations or [])
+        return self
 
     @field_validator("title", "description")
     @classmethod
@@ -73,7 +96,8 @@ class JobAdUpdate(BaseModel):
     title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, min_length=1, max_length=MAX_TEXT_CHARS)
     company: str | None = Field(None, max_length=200)
-    locations: list[str] | None = Field(None, max_length=20)
+    locations: list[str] | None = Field(None, max_length=20, description=LOCATIONS_HELP)
+    location: str | None = Field(None, max_length=200, description=LOCATION_HELP)
     status: Literal["draft", "published"] | None = Field(
         None, description="Other statuses are set by scheduling; publishing needs a segmented ad.")
     pinnedClusterId: str | None = Field(None, pattern=r"^\d{1,4}$")
@@ -85,8 +109,19 @@ class JobAdUpdate(BaseModel):
     def known_places(cls, names: list[str] | None) -> list[str] | None:
         return None if names is None else _places(names)
 
+    @field_validator("location")
+    @classmethod
+    def one_location(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _single_location(value, info)
+
     @model_validator(mode="after")
     def required_stay_set(self) -> "JobAdUpdate":
+        if "location" in self.model_fields_set:
+            if self.location is None:
+                raise ValueError("location cannot be null")
+            self.locations = [self.location]
+            self.model_fields_set.discard("location")
+            self.model_fields_set.add("locations")
         for name in ("title", "description", "locations", "status"):
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")

@@ -7,7 +7,7 @@ from segmentation.jobs.ads import get_ad, record_segmentation
 from segmentation.jobs.models import JobAd
 from segmentation.platform import settings
 from segmentation.platform.api import logger
-from segmentation.platform.errors import InvalidInput, NotFound, PlatformError
+from segmentation.platform.errors import InvalidInput, NotFound, PlatformError, TransientError
 from segmentation.targeting.form import build_form, resolve_location, validate_pin
 from segmentation.targeting.platforms import map_targeting
 from segmentation.text.corpus import validate_ad_text
@@ -71,7 +71,12 @@ def _pins(ad: JobAd) -> tuple[str | None, dict[str, Any] | None]:
 
 
 def run_segmentation(segmenter: PromotedSegmenter, job_ad_id: int, token: str) -> str:
-    """Segment a scheduled ad and record the outcome; returns segmented | segmentation_failed | superseded."""
+    """Segment a scheduled ad and record the outcome; returns segmented | segmentation_failed | superseded.
+
+    A transient failure (TransientError: throttling, timeouts, a dependency's 5xx, from DynamoDB or S3)
+    propagates, the ad staying `scheduled`, so Lambda's asynchronous retries run the event again; after
+    the last retry the on-failure destination (`record_retries_exhausted`, template.yaml) marks the ad
+    `segmentation_failed` with the reason. Any other platform error fails the ad at once."""
     try:
         ad = get_ad(job_ad_id)
     except NotFound:
@@ -81,6 +86,10 @@ def run_segmentation(segmenter: PromotedSegmenter, job_ad_id: int, token: str) -
     result, error = None, None
     try:
         result = segment_ad(segmenter.get(), ad.title, ad.description, list(ad.locations or []), *_pins(ad))
+    except TransientError as failure:
+        logger.warning("transient failure: left to Lambda's retries", extra={"jobAdId": job_ad_id,
+                                                                           "reason": str(failure)})
+        raise
     except PlatformError as failure:
         error = str(failure)
     except Exception as failure:
@@ -90,6 +99,24 @@ def run_segmentation(segmenter: PromotedSegmenter, job_ad_id: int, token: str) -
         logger.warning("segmentation failed", extra={"jobAdId": job_ad_id, "reason": error})
     try:
         recorded = record_segmentation(job_ad_id, token, result, error)
+    except NotFound:
+        return "superseded"
+    return "superseded" if recorded is None else recorded.status
+
+
+def record_retries_exhausted(record: dict[str, Any]) -> str:
+    """The on-failure destination of the segmentation function: Lambda gave up on an event (its
+    `requestPayload`) after `approximateInvokeCount` attempts; the ad becomes `segmentation_failed` with
+    the last error, unless it was re-scheduled or changed since (then: superseded)."""
+    detail = record["requestPayload"]["detail"]
+    response = record.get("responsePayload") or {}
+    attempts = record.get("requestContext", {}).get("approximateInvokeCount")
+    condition = record.get("requestContext", {}).get("condition", "RetriesExhausted")
+    reason = (f"{response.get('errorType', 'Error')}: {response.get('errorMessage', 'unknown error')} "
+              f"({condition} after {attempts} attempts)")
+    logger.warning("segmentation gave up", extra={"jobAdId": detail["jobAdId"], "reason": reason})
+    try:
+        recorded = record_segmentation(int(detail["jobAdId"]), detail["token"], None, reason)
     except NotFound:
         return "superseded"
     return "superseded" if recorded is None else recorded.status

@@ -3,7 +3,8 @@ form's style hint by hierarchical fallback.
 
 A form's hint comes from the first level with enough runs (all styles together) in the window:
 the form itself (>= FORM_MIN_RUNS), else the form's segment in its family (>= SEGMENT_MIN_RUNS), else
-the family (>= FAMILY_MIN_RUNS), else none (`preferred_style_id` null, `source` "none"). The form's
+the family (>= FAMILY_MIN_RUNS), else none (`preferred_style_id` and `source` null, as seed 004's
+`(None, {"source": None})`). The hint's `segment_key` is the form's segment whatever the source. The form's
 segment key is the most common one among its events (ties: the lowest level first).
 Within the chosen level the best style has the highest posterior lower bound (see ranking.py), then
 the highest posterior mean, then the fewest edited characters on average, then the smallest id.
@@ -20,7 +21,7 @@ from segmentation.learning.segment_key import LEVELS
 FORM_MIN_RUNS = 5
 SEGMENT_MIN_RUNS = 5
 FAMILY_MIN_RUNS = 10
-SOURCES = ("form", "segment", "family", "none")
+SOURCES = ("form", "segment", "family", None)  # None: every level too sparse
 
 # Per style: [runs, helpful, unhelpful, total edited characters]
 _Stats = dict[str, list[int]]
@@ -123,9 +124,9 @@ def style_hint(aggregate: Aggregate, form: tuple[str, str]) -> dict[str, Any]:
     elif _runs(family_stats) >= FAMILY_MIN_RUNS:
         source, chosen = "family", family_stats
     else:
-        source, chosen = "none", form_stats
+        source, chosen = None, form_stats
     stats = style_stats(chosen)
-    return {"preferred_style_id": best_style(stats) if source != "none" else None, "source": source,
+    return {"preferred_style_id": best_style(stats) if source else None, "source": source,
             "segment_key": segment, "style_stats": stats}
 
 

@@ -40,7 +40,7 @@ def aggregate(event: dict[str, Any], events: EventStore | None = None,
     (profiles or ProfileStore()).put_all(written)
     timings = {"read": round(read - started, 3), "aggregate": round(aggregated - read, 3),
                "write": round(time.perf_counter() - aggregated, 3)}
-    by_source = {source: sum(p["style_hint"]["source"] == source for p in written) for source in SOURCES}
+    by_source = {source or "none": sum(p["style_hint"]["source"] == source for p in written) for source in SOURCES}
     runs = result.runs_by_family_and_segment()
     for (family, segment), count in sorted(runs.items()):
         count_metric("LearningRunsAggregated", count, family=family, segment=segment)

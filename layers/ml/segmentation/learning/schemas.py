@@ -4,13 +4,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+# The levels a hint can come from, and "none" for a hint without one (its `source` is null, as in seed 004)
+# in the listing filter and the run summary.
 Source = Literal["form", "segment", "family", "none"]
 
 
 class StyleHint(BaseModel):
     preferred_style_id: str | None
-    source: Source
-    segment_key: Literal["intern", "junior", "senior", "default"] | None
+    source: Literal["form", "segment", "family"] | None = Field(
+        description="The level the hint came from; null when every level is too sparse (seed 004).")
+    segment_key: Literal["intern", "junior", "senior", "default"] | None = Field(
+        description="The form's segment (seed 004 sets it when the source is the segment; here it is set "
+                    "whatever the source, null when the form's events carry no job title).")
     style_stats: dict[str, dict[str, Any]] = Field(
         description="Per style of the level the hint came from: runs, helpful, unhelpful, no_feedback, "
                     "mean_edit_chars, posterior_mean, lower_bound.")
@@ -40,5 +45,6 @@ class AggregatorRun(BaseModel):
     lookback_days: int
     events: int = Field(description="Events read in the window.")
     profiles: int = Field(description="Form profiles written.")
-    profiles_by_source: dict[Source, int] = Field(description="Profiles written per hint source.")
+    profiles_by_source: dict[Source, int] = Field(
+        description="Profiles written per hint source (`none`: hints whose source is null).")
     timings_s: dict[str, float] = Field(description="Seconds spent reading, aggregating and writing.")

@@ -8,7 +8,7 @@ The aggregator reads a window with one Query per day and shard on gsi1 (never a 
 EntitiesTable, one item per form profile:
     pk = LEARNFORM#<host>#<schema_hash>, sk = PROFILE   (GET profile is a GetItem on it)
     gsi1pk = LEARNFORMS, gsi1sk = <host>#<schema_hash>            (GET profiles: all, or one host)
-    gsi2pk = LEARNFORMS#<source>, gsi2sk = <host>#<schema_hash>   (GET profiles?source=)
+    gsi2pk = LEARNFORMS#<source or none>, gsi2sk = <host>#<schema_hash>   (GET profiles?source=)
 and one item per aggregator run:
     pk = LEARNRUN, sk = <finished_at>#<run_id>   (GET runs/latest: a Query, newest first, limit 1)
 """
@@ -89,7 +89,7 @@ def _profile_item(profile: dict[str, Any]) -> dict[str, Any]:
     listing_key = f"{profile['host']}#{profile['schema_hash']}"
     return {"pk": _profile_pk(profile["host"], profile["schema_hash"]), "sk": "PROFILE",
             "gsi1pk": PROFILES_PARTITION, "gsi1sk": listing_key,
-            "gsi2pk": f"{PROFILES_PARTITION}#{profile['style_hint']['source']}", "gsi2sk": listing_key,
+            "gsi2pk": f"{PROFILES_PARTITION}#{profile['style_hint']['source'] or 'none'}", "gsi2sk": listing_key,
             **profile}
 
 

@@ -1,16 +1,26 @@
 """HTTP API helpers shared by every handler: one resolver factory with the error contract.
 
-Error bodies are JSON: {"message": str, "request_id": str} plus, for 422, "errors": [{"field", "message"}].
+Error bodies are JSON: {"message": str, "request_id": str} plus, for 400/422, "errors": [{"field", "message"}].
 Unexpected exceptions become 500 with the request id only; the stack trace goes to the function's log.
+
+What every route gets before its handler runs (`PlatformResolver`), so no service repeats it:
+- a trailing slash is ignored: `/api/v1/segments/` reaches the route `/api/v1/segments` (seed 001 writes
+  the slash; HTTP API route keys cannot end in one, see docs/architecture.md "Trailing slashes");
+- a request body must be JSON: Content-Type `application/json`, absent, or `text/plain` (a browser's
+  simple request) is read as JSON, any other type is 415; a body that is not UTF-8 JSON is 400 naming
+  `body` (never a 500);
+- a query parameter the route does not declare is 422 naming it, never silently ignored.
 
 Tracing is Lambda's own (`Tracing: Active` in template.yaml); Powertools Tracer is not used because
 importing the X-Ray SDK costs about 0.5 s of every cold start.
 """
 
+import base64
+import binascii
 import json
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -50,9 +60,95 @@ def _field_path(location: tuple | list) -> str:
     return ".".join(str(part) for part in location)
 
 
+JSON_BODY_TYPES = ("application/json", "text/plain")
+
+
+class RequestRejected(Exception):
+    """A request refused before routing: its body's media type or encoding."""
+
+    def __init__(self, status_code: int, message: str, field: str = "body"):
+        super().__init__(message)
+        self.status_code = status_code
+        self.field = field
+
+
+def _header(event: Mapping[str, Any], name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _without_trailing_slash(event: dict[str, Any]) -> dict[str, Any]:
+    path = event.get("rawPath") or ""
+    if len(path) > 1 and path.endswith("/"):
+        event = {**event, "rawPath": path.rstrip("/") or "/"}
+        http = (event.get("requestContext") or {}).get("http")
+        if http and http.get("path"):
+            event["requestContext"] = {**event["requestContext"],
+                                       "http": {**http, "path": http["path"].rstrip("/") or "/"}}
+    return event
+
+
+def _json_body(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its body as JSON text (Content-Type application/json), or RequestRejected."""
+    body = event.get("body")
+    if body is None or body == "":
+        return event
+    content_type = (_header(event, "content-type") or "").strip()
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type and media_type not in JSON_BODY_TYPES:
+        raise RequestRejected(415, f"unsupported Content-Type {content_type!r}: send the body as JSON "
+                                   f"(Content-Type {' or '.join(JSON_BODY_TYPES)}, or none)", field="headers.content-type")
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
+        text = raw.decode("utf-8")
+        json.loads(text)
+    except (binascii.Error, UnicodeError):
+        raise RequestRejected(400, "the request body is not valid UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise RequestRejected(400, f"the request body is not valid JSON: {error.msg} at line {error.lineno} "
+                                   f"column {error.colno}") from None
+    headers = {key: value for key, value in (event.get("headers") or {}).items() if key.lower() != "content-type"}
+    return {**event, "body": text, "isBase64Encoded": False, "headers": {**headers, "content-type": "application/json"}}
+
+
+class PlatformResolver(APIGatewayHttpResolver):
+    """APIGatewayHttpResolver with the request envelope every route shares (see the module docstring)."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        event = _without_trailing_slash(dict(event))
+        try:
+            event = _json_body(event)
+        except RequestRejected as rejection:
+            logger.info("request rejected", extra={"status": rejection.status_code, "reason": str(rejection)})
+            request_id = getattr(context, "aws_request_id", None)
+            body = {"message": str(rejection), "request_id": request_id,
+                    "errors": [{"field": rejection.field, "message": str(rejection)}]}
+            return {"statusCode": rejection.status_code, "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                    "body": json.dumps(body), "isBase64Encoded": False}
+        return super().resolve(event, context)
+
+
+def _reject_unknown_query_parameters(app: APIGatewayHttpResolver, next_middleware: Callable) -> Any:
+    """422 naming each query parameter the matched route does not declare."""
+    route = app.context.get("_route")
+    declared = getattr(getattr(route, "dependant", None), "query_params", None)
+    if route is not None and route.func.__name__ != "not_found_handler" and declared is not None:
+        known = {param.alias for param in declared}
+        unknown = sorted(set(app.current_event.query_string_parameters or {}) - known)
+        if unknown:
+            allowed = ", ".join(sorted(known)) or "none"
+            raise RequestValidationError([{"loc": ("query", name), "type": "extra_forbidden",
+                                           "msg": f"unknown query parameter (this route takes: {allowed})"}
+                                          for name in unknown])
+    return next_middleware(app)
+
+
 def create_app() -> APIGatewayHttpResolver:
-    """A resolver with request/response validation and the platform's error contract."""
-    app = APIGatewayHttpResolver(enable_validation=True)
+    """A resolver with request/response validation, the request envelope and the platform's error contract."""
+    app = PlatformResolver(enable_validation=True)
+    app.use(middlewares=[_reject_unknown_query_parameters])
 
     def request_id() -> str | None:
         context = app.lambda_context

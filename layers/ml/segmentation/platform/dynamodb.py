@@ -15,10 +15,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.connection import Connection
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
 from segmentation.platform import aws, settings
-from segmentation.platform.errors import DependencyUnavailable, InvalidInput, TransientError
+from segmentation.platform.errors import DependencyUnavailable, InvalidInput, PlatformError, TransientError
 
 _SERIALIZER, _DESERIALIZER = TypeSerializer(), TypeDeserializer()
 _TRANSIENT = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
@@ -72,14 +73,36 @@ class TransactionCancelled(Exception):
 
 
 def translate(error: Exception, operation: str) -> Exception:
-    """A DynamoDB failure as a platform error: throttling and network failures are TransientError (503,
-    and retried by the state machines), anything else DependencyUnavailable (503) with DynamoDB's code."""
+    """A DynamoDB failure (boto3's or PynamoDB's) as a platform error: throttling, DynamoDB's 5xx and
+    network failures are TransientError (503, retried by the state machines and Lambda's asynchronous
+    retries), anything else DependencyUnavailable (503) with DynamoDB's code. The one translator of the
+    platform: boto3 callers go through call()/conditional()/transact(), PynamoDB callers through
+    @translated."""
+    if isinstance(error, PynamoDBException):
+        cause = getattr(error, "cause", None)
+        if isinstance(cause, ClientError | BotoCoreError):
+            return translate(cause, operation)
+        return TransientError(f"DynamoDB unreachable on {operation}: {error.msg}")
     if isinstance(error, ClientError):
         code = error.response.get("Error", {}).get("Code", "")
-        if code in _TRANSIENT:
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if code in _TRANSIENT or status >= 500:
             return TransientError(f"DynamoDB {code} on {operation}")
         return DependencyUnavailable(f"DynamoDB {code} on {operation}: {error.response['Error'].get('Message', '')}")
     return TransientError(f"DynamoDB unreachable on {operation}: {error}")
+
+
+def translated(function: Any) -> Any:
+    """Decorator for PynamoDB data access: platform errors pass through, DynamoDB failures are translated."""
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except PlatformError:
+            raise
+        except (PynamoDBException, ClientError, BotoCoreError) as error:
+            raise translate(error, function.__name__) from error
+    return wrapper
 
 
 def call(operation: str, **kwargs: Any) -> dict[str, Any]:
@@ -127,6 +150,9 @@ def get(table: str, pk: str, sk: str) -> dict[str, Any] | None:
 
 
 def encode_cursor(item: dict[str, Any], index_keys: tuple[str, ...]) -> str:
+    """The one cursor encoding: an opaque token of the last item's table and index keys (all strings).
+    A PynamoDB query's `last_evaluated_key` is encoded as `encode_cursor(deserialize(key), index_keys)`
+    and read back with decode_cursor, whose answer is a DynamoDB key (ExclusiveStartKey)."""
     position = {k: item[k] for k in ("pk", "sk", *index_keys)}
     return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
 

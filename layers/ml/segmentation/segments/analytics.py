@@ -1,28 +1,45 @@
 """Segment analytics from stored counters: growth, performance summary, top content, engagement trend,
-the A/B section (each variant against the control) and recommendations. Pure functions of their input."""
+the A/B section (each variant against the control) and recommendations. Pure functions of their input.
+
+Units follow seed 001, which prints `avg_engagement_rate` with `%` and compares it with `< 10`: every rate
+(`*_rate`) is a percentage (0-100), every difference of rates (`absolute_lift`, `engagement_rate_change`,
+the z-test's `ci_low`/`ci_high`, the Bayesian `expected_loss`) is in percentage points, `relative_lift` is
+a percentage of the control's rate. Probabilities (`p_value`, `chance_to_beat_control`, `confidence_level`)
+stay 0-1. The statistics themselves (`stats.py`) work in fractions; only this module's output is scaled."""
 
 from datetime import date, timedelta
 from typing import Any
 
 from segmentation.segments import stats
 
-LOW_ENGAGEMENT = 0.10  # below: refine the criteria
-HIGH_ENGAGEMENT = 0.30  # from here: scale up; in between: A/B test variations
+LOW_ENGAGEMENT = 10.0  # percent; below: refine the criteria (seed 001: `avg_engagement_rate < 10`)
+HIGH_ENGAGEMENT = 30.0  # percent; from here: scale up; in between: A/B test variations
+TREND_FLAT = 1.0  # percentage points: a smaller change of the engagement rate is "flat"
 SMALL_SEGMENT = 100  # fewer members: broaden the criteria
 WINNER_CHANCE = 0.95  # a variant is promoted when significant and at least this likely to beat the control
 TOP_CONTENT = 5
 
 
+PERCENT = 100.0
+
+
 def rate(numerator: int, denominator: int) -> float:
-    return numerator / denominator if denominator > 0 else 0.0
+    """A percentage: 100 * numerator / denominator, 0 without a denominator."""
+    return PERCENT * numerator / denominator if denominator > 0 else 0.0
 
 
 def content_view(item: dict[str, Any]) -> dict[str, Any]:
+    """A personalized content item as answered: seed 001's columns (view_count, engagement_count,
+    conversion_count, engagement_rate, published_at) and the counters under the names its performance
+    update uses (views, engagement, conversions)."""
     views, engagement, conversions = item.get("views", 0), item.get("engagement", 0), item.get("conversions", 0)
     return {"id": item["id"], "content_id": item["content_id"], "segment_id": item["segment_id"],
-            "variant_id": item["variant_id"], "is_control": item["is_control"], "views": views,
-            "engagement": engagement, "conversions": conversions, "engagement_rate": rate(engagement, views),
-            "conversion_rate": rate(min(conversions, views), views), "created_at": item["created_at"],
+            "variant_id": item["variant_id"], "is_control": item["is_control"], "view_count": views,
+            "engagement_count": engagement, "conversion_count": conversions, "views": views,
+            "engagement": engagement, "conversions": conversions,
+            "performance": {"views": views, "engagement": engagement, "conversions": conversions},
+            "engagement_rate": rate(engagement, views), "conversion_rate": rate(min(conversions, views), views),
+            "published_at": item.get("published_at") or item["created_at"], "created_at": item["created_at"],
             "updated_at": item["updated_at"]}
 
 
@@ -38,7 +55,7 @@ def growth(member_count: int, daily: dict[str, dict[str, int]], today: date, day
     added, removed = sum(p["added"] for p in series), sum(p["removed"] for p in series)
     start = member_count - (added - removed)
     return {"days": days, "added": added, "removed": removed, "net": added - removed,
-            "growth_rate": (added - removed) / start if start > 0 else None, "daily": series}
+            "growth_rate": rate(added - removed, start) if start > 0 else None, "daily": series}
 
 
 def engagement_trend(daily: dict[str, dict[str, int]], today: date, days: int) -> dict[str, Any]:
@@ -57,8 +74,13 @@ def engagement_trend(daily: dict[str, dict[str, int]], today: date, days: int) -
         before = rate(sum(p["engagement"] for p in first), first_views)
         after = rate(sum(p["engagement"] for p in second), second_views)
         change = after - before
-        direction = "up" if change > 0.01 else "down" if change < -0.01 else "flat"
+        direction = "up" if change > TREND_FLAT else "down" if change < -TREND_FLAT else "flat"
     return {"days": days, "direction": direction, "engagement_rate_change": change, "daily": series}
+
+
+def _in_points(result: dict[str, Any] | None, *names: str) -> dict[str, Any] | None:
+    """A statistics result with its rate differences (fractions) in percentage points."""
+    return None if result is None else {**result, **{name: PERCENT * result[name] for name in names}}
 
 
 def ab_test(contents: list[dict[str, Any]], confidence_level: float) -> dict[str, Any]:
@@ -74,14 +96,15 @@ def ab_test(contents: list[dict[str, Any]], confidence_level: float) -> dict[str
     for variant in variants:
         n_v, x_v = variant["views"], min(variant["conversions"], variant["views"])
         p_c, p_v = rate(x_c, n_c), rate(x_v, n_v)
-        test = stats.two_proportion_ztest(x_c, n_c, x_v, n_v, confidence_level)
-        bayes = stats.beta_binomial(x_c, n_c, x_v, n_v) if n_c and n_v else None
+        test = _in_points(stats.two_proportion_ztest(x_c, n_c, x_v, n_v, confidence_level), "ci_low", "ci_high")
+        bayes = _in_points(stats.beta_binomial(x_c, n_c, x_v, n_v) if n_c and n_v else None,
+                           "expected_loss", "expected_loss_control")
         significant = bool(test and test["p_value"] < 1 - confidence_level)
         results.append({
             "personalized_id": variant["id"], "variant_id": variant["variant_id"],
             "content_id": variant["content_id"], "views": n_v, "conversions": x_v, "conversion_rate": p_v,
             "absolute_lift": p_v - p_c if n_c and n_v else None,
-            "relative_lift": (p_v - p_c) / p_c if n_v and p_c > 0 else None,
+            "relative_lift": PERCENT * (p_v - p_c) / p_c if n_v and p_c > 0 else None,
             "z_test": test, "significant": significant, "bayesian": bayes,
             "srm": stats.sample_ratio_mismatch([n_c, n_v]),
             "winner": bool(significant and p_v > p_c and bayes and bayes["chance_to_beat_control"] >= WINNER_CHANCE),

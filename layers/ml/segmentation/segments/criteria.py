@@ -3,7 +3,7 @@ profile against them (as Unomi's profile segments or PostHog's cohorts answer "i
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from segmentation.platform.errors import InvalidInput
 
@@ -20,8 +20,20 @@ class _Strict(BaseModel):
 
 
 class AgeRange(_Strict):
+    """Seed 001 writes `[min, max]`; `{"min", "max"}` (either bound optional) is accepted too. Stored and
+    answered as the seed's `[min, max]` list."""
+
     min: int = Field(default=0, ge=0, le=150)
     max: int = Field(default=150, ge=0, le=150)
+
+    @model_validator(mode="before")
+    @classmethod
+    def from_pair(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            if len(value) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise ValueError("age_range must be [min, max] (two whole numbers) or {\"min\", \"max\"}")
+            return {"min": value[0], "max": value[1]}
+        return value
 
     @model_validator(mode="after")
     def ordered(self) -> "AgeRange":
@@ -31,7 +43,16 @@ class AgeRange(_Strict):
 
 
 class PurchaseHistory(_Strict):
-    min_purchases: int = Field(ge=0)
+    """Seed 001 nests `total_spent_min` here; at least one of the two is required."""
+
+    min_purchases: int | None = Field(default=None, ge=0)
+    total_spent_min: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def something_required(self) -> "PurchaseHistory":
+        if self.min_purchases is None and self.total_spent_min is None:
+            raise ValueError("purchase_history needs min_purchases and/or total_spent_min")
+        return self
 
 
 class Criteria(_Strict):
@@ -40,7 +61,8 @@ class Criteria(_Strict):
     # demographic
     age_range: AgeRange | None = None
     location: list[str] | None = Field(default=None, min_length=1, description="Any of these locations.")
-    gender: list[str] | None = Field(default=None, min_length=1, description="Any of these genders.")
+    gender: list[str] | None = Field(default=None, min_length=1,
+                                     description='Any of these genders; "any" matches every profile.')
     interests: list[str] | None = Field(default=None, min_length=1, description="At least one of these.")
     # behavioral
     purchase_history: PurchaseHistory | None = None
@@ -85,7 +107,12 @@ def validate_criteria(strategy: str, criteria: dict[str, Any], field: str = "bod
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidInput(f"{where}: {first['msg']}", field=f"{field}.{where}") from error
-    return parsed.model_dump(exclude_unset=True)
+    stored = parsed.model_dump(exclude_unset=True)
+    if parsed.age_range is not None:
+        stored["age_range"] = [parsed.age_range.min, parsed.age_range.max]
+    if parsed.purchase_history is not None:
+        stored["purchase_history"] = parsed.purchase_history.model_dump(exclude_none=True)
+    return stored
 
 
 class UserProfile(BaseModel):
@@ -110,13 +137,17 @@ def _folded(values: list[str] | None) -> set[str]:
     return {v.strip().casefold() for v in values or []}
 
 
+ANY = "any"
+
+
 # criterion -> (profile attribute, test(criterion value, profile value))
 _RULES: dict[str, tuple[str, Any]] = {
-    "age_range": ("age", lambda c, v: c["min"] <= v <= c["max"]),
+    "age_range": ("age", lambda c, v: c[0] <= v <= c[1]),
     "location": ("location", lambda c, v: v.strip().casefold() in _folded(c)),
     "gender": ("gender", lambda c, v: v.strip().casefold() in _folded(c)),
     "interests": ("interests", lambda c, v: bool(_folded(c) & _folded(v))),
-    "purchase_history": ("purchase_count", lambda c, v: v >= c["min_purchases"]),
+    "purchase_history.min_purchases": ("purchase_count", lambda c, v: v >= c),
+    "purchase_history.total_spent_min": ("total_spent", lambda c, v: v >= c),
     "total_spent_min": ("total_spent", lambda c, v: v >= c),
     "engagement_frequency": ("engagement_frequency", lambda c, v: FREQUENCY_RANK[v] >= FREQUENCY_RANK[c]),
     "content_preferences": ("content_preferences", lambda c, v: bool(_folded(c) & _folded(v))),
@@ -127,19 +158,33 @@ _RULES: dict[str, tuple[str, Any]] = {
 }
 
 
+def _checks(name: str, expected: Any) -> list[tuple[str, Any]]:
+    """(rule, expected value) pairs a criterion is made of: purchase_history has one per bound."""
+    if name == "purchase_history":
+        return [(f"purchase_history.{key}", value) for key, value in expected.items()]
+    return [(name, expected)]
+
+
 def evaluate(criteria: dict[str, Any], profile: UserProfile) -> dict[str, Any]:
     """Whether the profile meets every criterion, the criteria it met, and each failed one with the
     expected and actual values (a missing attribute fails its criterion)."""
     matched, failed = [], []
-    for name, expected in criteria.items():
-        attribute, test = _RULES[name]
-        actual = getattr(profile, attribute)
-        if actual is None:
-            failed.append({"criterion": name, "attribute": attribute, "expected": expected, "actual": None,
-                           "reason": f"the profile has no {attribute}"})
-        elif test(expected, actual):
-            matched.append(name)
+    for name, criterion in criteria.items():
+        if name == "gender" and ANY in _folded(criterion):
+            matched.append(name)  # seed 001's "gender": "any" restricts nothing
+            continue
+        failures = []
+        for rule, expected in _checks(name, criterion):
+            attribute, test = _RULES[rule]
+            actual = getattr(profile, attribute)
+            if actual is None:
+                failures.append({"criterion": name, "attribute": attribute, "expected": expected, "actual": None,
+                                 "reason": f"the profile has no {attribute}"})
+            elif not test(expected, actual):
+                failures.append({"criterion": name, "attribute": attribute, "expected": expected, "actual": actual,
+                                 "reason": f"{attribute} {actual!r} does not meet {rule} {expected!r}"})
+        if failures:
+            failed += failures
         else:
-            failed.append({"criterion": name, "attribute": attribute, "expected": expected, "actual": actual,
-                           "reason": f"{attribute} {actual!r} does not meet {name} {expected!r}"})
+            matched.append(name)
     return {"matches": not failed, "matched": matched, "failed": failed}

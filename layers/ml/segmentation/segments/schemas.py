@@ -7,6 +7,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from segmentation.platform.errors import InvalidInput
 from segmentation.segments.criteria import Strategy, UserProfile
 
 Status = Literal["active", "paused", "archived"]
@@ -74,9 +75,28 @@ class SegmentDeleted(BaseModel):
     content_removed: int
 
 
+Reason = Annotated[str, StringConstraints(max_length=500)]
+ConfidenceQuery = Annotated[float | None, Query(ge=0.0, le=1.0, description="0-1 (seed 001's form); default 1.0.")]
+ReasonQuery = Annotated[Reason | None, Query(description="Why the user is in the segment.")]
+
+
 class MemberAdd(_Request):
-    confidence_score: float = Field(default=1.0, ge=0.0, le=1.0)
-    assignment_reason: Annotated[str, StringConstraints(max_length=500)] | None = None
+    confidence_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    assignment_reason: Reason | None = None
+
+
+def member_request(query_score: float | None, query_reason: str | None,
+                   body: MemberAdd | None) -> tuple[float, str | None]:
+    """The score and reason of an add-member call from its query parameters and/or body; a value given
+    both ways must agree (InvalidInput naming the query parameter otherwise)."""
+    body = body or MemberAdd()
+    for name, query_value, body_value in (("confidence_score", query_score, body.confidence_score),
+                                          ("assignment_reason", query_reason, body.assignment_reason)):
+        if query_value is not None and body_value is not None and query_value != body_value:
+            raise InvalidInput(f"{name} is given as a query parameter ({query_value!r}) and in the body "
+                               f"({body_value!r}) with different values; send it once", field=f"query.{name}")
+    score = query_score if query_score is not None else body.confidence_score
+    return (1.0 if score is None else score), (query_reason if query_reason is not None else body.assignment_reason)
 
 
 class Member(BaseModel):
@@ -84,7 +104,8 @@ class Member(BaseModel):
     user_id: str
     confidence_score: float
     assignment_reason: str | None
-    added_at: datetime
+    joined_at: datetime = Field(description="When the user joined (seed 001's column).")
+    added_at: datetime = Field(description="Same as joined_at (kept for earlier clients).")
     updated_at: datetime
 
 
@@ -129,7 +150,9 @@ class Evaluation(BaseModel):
 class PersonalizedCreate(_Request):
     content_id: Label
     segment_id: UUID
-    variant_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._\-]{1,100}$")]
+    variant_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._\-]{1,100}$")] | None = Field(
+        default=None, description="A/B variant name, unique in the segment; omitted (seed 001's workflow), the "
+                                  "content is its own variant: variant_id is its id.")
     is_control: bool = False
 
 
@@ -139,11 +162,16 @@ class PersonalizedContent(BaseModel):
     segment_id: UUID
     variant_id: str
     is_control: bool
-    views: int
-    engagement: int
-    conversions: int
-    engagement_rate: float
-    conversion_rate: float
+    view_count: int
+    engagement_count: int
+    conversion_count: int
+    views: int = Field(description="Same as view_count (the name performance updates use).")
+    engagement: int = Field(description="Same as engagement_count.")
+    conversions: int = Field(description="Same as conversion_count.")
+    performance: dict[str, int] = Field(description="Seed 001's performance column: views, engagement, conversions.")
+    engagement_rate: float = Field(description="Percent: 100 * engagement / views.")
+    conversion_rate: float = Field(description="Percent: 100 * conversions / views.")
+    published_at: datetime = Field(description="When the content was published to the segment (its mapping).")
     created_at: datetime
     updated_at: datetime
 
@@ -196,7 +224,8 @@ class PerformanceSummary(BaseModel):
     views: int
     engagement: int
     conversions: int
-    avg_engagement_rate: float = Field(description="Mean engagement rate of the content with views.")
+    avg_engagement_rate: float = Field(description="Percent: mean engagement rate of the content with views "
+                                                   "(seed 001 prints it with % and compares it with < 10).")
     overall_engagement_rate: float
     overall_conversion_rate: float
 
@@ -279,11 +308,3 @@ class Analytics(BaseModel):
     ab_test: ABTest
     recommendations: list[Recommendation]
     generated_at: datetime
-
-
-class SegmentsHealth(BaseModel):
-    status: Literal["ok", "degraded"]
-    service: Literal["segments"]
-    version: str
-    components: dict[str, dict]
-

@@ -163,8 +163,9 @@ def _member_count(segment_id: str) -> int:
 
 
 def _member_public(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: item.get(k) for k in ("segment_id", "user_id", "confidence_score", "assignment_reason", "added_at",
-                                     "updated_at")}
+    public = {k: item.get(k) for k in ("segment_id", "user_id", "confidence_score", "assignment_reason", "added_at",
+                                       "updated_at")}
+    return {**public, "joined_at": item.get("added_at")}
 
 
 def add_member(segment_id: str, user_id: str, confidence_score: float,
@@ -233,10 +234,12 @@ def evaluate_profile(segment_id: str, profile: UserProfile) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- personalized content
-def create_content(segment_id: str, content_id: str, variant_id: str, is_control: bool) -> dict[str, Any]:
+def create_content(segment_id: str, content_id: str, variant_id: str | None, is_control: bool) -> dict[str, Any]:
     """One transaction: the segment must be live, the variant id and (for a control) the segment's
-    control must be free. 404 for a missing segment, 409 for a taken variant or control."""
+    control must be free. 404 for a missing segment, 409 for a taken variant or control. Without a
+    variant id the content is its own variant (variant_id = its id)."""
     table, now, personalized_id = settings.entities_table(), _now(), str(uuid.uuid4())
+    variant_id = variant_id or personalized_id
     content = {"pk": f"PERSONALIZED#{personalized_id}", "sk": "PERSONALIZED", "entity": "personalized_content",
                "gsi1pk": f"SEGMENT_CONTENT#{segment_id}", "gsi1sk": f"{now}#{personalized_id}",
                "id": personalized_id, "content_id": content_id, "segment_id": segment_id, "variant_id": variant_id,

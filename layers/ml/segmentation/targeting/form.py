@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from segmentation.platform.errors import InvalidInput
-from segmentation.text.locations import place_named
+from segmentation.text.locations import PLACE_FORMS, place_named
 
 SENIORITY = {"intern": "SENIORITY_ENTRY", "junior": "SENIORITY_ENTRY", "mid": "SENIORITY_MID",
              "senior": "SENIORITY_SENIOR"}
@@ -36,8 +36,7 @@ def industry_labels() -> dict[str, str]:
 def resolve_location(name: str, field: str) -> dict[str, Any]:
     place = place_named(name)
     if place is None:
-        raise InvalidInput(f"{field}: unknown place {name!r} (a country, ISO country code, US state, "
-                           "large city or 'Remote')", field=field)
+        raise InvalidInput(f"{field}: unknown place {name!r} (understood: {PLACE_FORMS})", field=field)
     return place
 
 
