@@ -27,6 +27,14 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _expect_patience() -> None:
+    """A first call to a function imports its handler in the local cloud (seconds on a busy machine):
+    assertions wait up to 30 s for what a person would see, not Playwright's default 5 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+
+
 def _unavailable(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests need {reason} in CI; {INSTALL}")
@@ -44,6 +52,7 @@ def browser_context():
     executable = chromium_path()
     if executable is None:
         _unavailable("Chromium")
+    _expect_patience()
     profile = tempfile.mkdtemp(prefix="console-chromium-")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(

@@ -33,6 +33,8 @@ const CRITERIA = {
     { key: "interaction_score_min", label: "Minimum interaction score", kind: "number" },
   ],
 };
+// Rates from the segments API are percentages (0-100), lifts percentage points (docs/segments.md, "Units").
+const rate = (x, digits = 1) => (x === null || x === undefined ? "–" : `${Number(x).toFixed(digits)}%`);
 const criteriaOf = (strategy) => (strategy === "hybrid" ? [...CRITERIA.demographic, ...CRITERIA.behavioral, ...CRITERIA.engagement] : CRITERIA[strategy]);
 
 export function SegmentsPage({ route }) {
@@ -79,7 +81,10 @@ function SegmentList({ params }) {
 function criteriaToForm(criteria = {}) {
   const form = {};
   for (const [key, value] of Object.entries(criteria)) {
-    if (key === "age_range") { form.age_min = value.min ?? ""; form.age_max = value.max ?? ""; }
+    if (key === "age_range") {
+      const [min, max] = Array.isArray(value) ? value : [value.min, value.max];
+      form.age_min = min ?? ""; form.age_max = max ?? "";
+    }
     else if (key === "purchase_history") form.purchase_history = value.min_purchases ?? "";
     else if (Array.isArray(value)) form[key] = value.join(", ");
     else form[key] = value ?? "";
@@ -92,8 +97,8 @@ function formToCriteria(strategy, form) {
   for (const c of criteriaOf(strategy)) {
     if (c.kind === "range") {
       if (form.age_min !== undefined && form.age_min !== "" || form.age_max !== undefined && form.age_max !== "")
-        criteria.age_range = { min: form.age_min === "" || form.age_min === undefined ? 0 : Number(form.age_min),
-          max: form.age_max === "" || form.age_max === undefined ? 150 : Number(form.age_max) };
+        criteria.age_range = [form.age_min === "" || form.age_min === undefined ? 0 : Number(form.age_min),
+          form.age_max === "" || form.age_max === undefined ? 150 : Number(form.age_max)];  // seed 001's [min, max]
     } else if (form[c.key] === undefined || form[c.key] === "") continue;
     else if (c.kind === "list") criteria[c.key] = splitList(form[c.key]);
     else if (c.kind === "number") criteria[c.key] = Number(form[c.key]);
@@ -266,7 +271,7 @@ function VariantRow({ arm, onRecorded }) {
   };
   return html`<tr data-variant=${arm.variant_id}>
     <td>${arm.variant_id}${arm.is_control ? html` <span class="pill">control</span>` : ""}${arm.winner ? html` <span class="badge green">winner</span>` : ""}<br /><small class="muted">${arm.content_id}</small></td>
-    <td>${num(arm.views)}</td><td>${num(arm.conversions)}</td><td>${pct(arm.conversion_rate, 1)}</td>
+    <td>${num(arm.views)}</td><td>${num(arm.conversions)}</td><td>${rate(arm.conversion_rate)}</td>
     <td><form class="row tight" onSubmit=${submit} aria-label=${`Record performance of ${arm.variant_id}`} novalidate>
       <${Field} label="Views" name="views" type="number" min="0" value=${form.views} onInput=${set("views")} error=${error} />
       <${Field} label="Engaged" name="engagement" type="number" min="0" value=${form.engagement} onInput=${set("engagement")} error=${error} />
@@ -287,10 +292,10 @@ function Analytics({ id, tick }) {
     ${!a ? html`<${Spinner} label="Loading analytics…" />` : html`
       <dl class="facts summary">
         <dt>Members</dt><dd>${num(a.member_count)}</dd>
-        <dt>Growth (${days} d)</dt><dd>${a.growth.net >= 0 ? "+" : ""}${num(a.growth.net)} (${pct(a.growth.growth_rate, 1)})</dd>
+        <dt>Growth (${days} d)</dt><dd>${a.growth.net >= 0 ? "+" : ""}${num(a.growth.net)} (${rate(a.growth.growth_rate)})</dd>
         <dt>Views</dt><dd>${num(a.performance_summary.views)}</dd>
-        <dt>Engagement rate</dt><dd>${pct(a.performance_summary.overall_engagement_rate, 1)}</dd>
-        <dt>Conversion rate</dt><dd>${pct(a.performance_summary.overall_conversion_rate, 1)}</dd>
+        <dt>Engagement rate</dt><dd>${rate(a.performance_summary.overall_engagement_rate)}</dd>
+        <dt>Conversion rate</dt><dd>${rate(a.performance_summary.overall_conversion_rate)}</dd>
         <dt>Trend</dt><dd data-testid="trend">${a.engagement_trend.direction.replace(/_/g, " ")}</dd>
       </dl>
       <div class="charts">
@@ -311,7 +316,7 @@ function TrendChart({ trend }) {
     labels: daily.map((d) => d.date.slice(5)),
     datasets: [{ label: "Engagement rate", data: daily.map((d) => (d.views ? d.engagement_rate : null)), borderColor: COLOURS.line, backgroundColor: COLOURS.line, spanGaps: true, yAxisID: "rate" },
       { label: "Views", data: daily.map((d) => d.views), type: "bar", backgroundColor: "rgba(100,116,139,0.3)", yAxisID: "views" }],
-  }} options=${{ scales: { rate: { position: "left", min: 0, ticks: { callback: (v) => `${Math.round(v * 100)}%` } }, views: { position: "right", grid: { drawOnChartArea: false } } } }} />`;
+  }} options=${{ scales: { rate: { position: "left", min: 0, ticks: { callback: (v) => `${v}%` } }, views: { position: "right", grid: { drawOnChartArea: false } } } }} />`;
 }
 
 function ConversionChart({ ab }) {
@@ -325,7 +330,7 @@ function ConversionChart({ ab }) {
       { label: "CI of the variant's rate (control + lift CI)", data: arms.map((a) => (a.z_test ? [base + a.z_test.ci_low, base + a.z_test.ci_high] : null)),
         order: 1, backgroundColor: COLOURS.ci, borderColor: "#1e3a8a", borderWidth: 2, borderSkipped: false, grouped: false, barPercentage: 0.18 },
     ],
-  }} options=${{ scales: { y: { min: 0, ticks: { callback: (v) => `${(v * 100).toFixed(0)}%` } } } }} />`;
+  }} options=${{ scales: { y: { min: 0, ticks: { callback: (v) => `${v}%` } } } }} />`;
 }
 
 function ChanceChart({ ab }) {
