@@ -5,10 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # The ONNX encoder is built from the pinned model package (not committed: ~110 MB); its files are hash-checked.
 ENCODER := layers/ml/segmentation/text/encoder/encoder.json
+# The audience variable catalog (ACS + GSS) and its search indexes, built from pinned sources (not committed).
+CATALOG := layers/ml/segmentation/audiences/catalog_index/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder demo up test test-unit test-integration test-e2e test-contract test-browser lint bench fire lock clean vendor-console publish-console
+.PHONY: venv encoder catalog demo up test test-unit test-integration test-e2e test-contract test-browser lint bench fire lock clean vendor-console publish-console
 
 venv: $(STAMP)
 
@@ -25,31 +27,38 @@ encoder: $(ENCODER)
 $(ENCODER): $(STAMP)
 	$(BIN)/python scripts/build_encoder.py
 
-demo: venv encoder
+# Rebuilt when the build code changes; scripts/build_catalog.py itself skips an up-to-date catalog.
+catalog: $(CATALOG)
+
+$(CATALOG): $(ENCODER) scripts/build_catalog.py layers/ml/segmentation/audiences/catalog_build.py layers/ml/segmentation/audiences/lexical.py
+	$(BIN)/python scripts/build_catalog.py
+	@touch $(CATALOG)
+
+demo: venv encoder catalog
 	$(BIN)/python scripts/demo.py
 
-up: venv encoder
+up: venv encoder catalog
 	$(BIN)/python -m localcloud up --seed-model models/text/default
 
 # Fire a scheduled rule on the running local cloud: make fire RULE=audience-segmentation-nightly-retrain
 fire: venv
 	$(BIN)/python -m localcloud fire $(RULE)
 
-test: venv encoder
+test: venv encoder catalog
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/python -m pytest -q
 
-test-unit: venv encoder
+test-unit: venv encoder catalog
 	$(BIN)/python -m pytest -q tests/unit
 
-test-integration: venv encoder
+test-integration: venv encoder catalog
 	$(BIN)/python -m pytest -q tests/integration
 
-test-e2e: venv encoder
+test-e2e: venv encoder catalog
 	$(BIN)/python -m pytest -q tests/e2e
 
 # The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
-test-contract: venv encoder
+test-contract: venv encoder catalog
 	$(BIN)/python -m pytest -q tests/contract
 
 # The web console in headless Chromium (apt-get install -y chromium); skipped with a message without it.
@@ -68,7 +77,7 @@ lint: venv
 	$(BIN)/cfn-lint template.yaml
 	$(BIN)/ruff check .
 
-bench: venv encoder
+bench: venv encoder catalog
 	$(BIN)/python benchmarks/run.py
 
 # Refresh the lock after changing dependencies in pyproject.toml.

@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print their table, record it in docs/benchmarks.md.
 
-    python benchmarks/run.py [--only foundation|jobs|learning|segments|text]
+    python benchmarks/run.py [--only audiences|foundation|jobs|learning|segments|text]
 """
 
 import argparse
@@ -9,10 +9,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_foundation, bench_jobs, bench_learning, bench_segments, bench_text
+from benchmarks import (
+    bench_audiences_search,
+    bench_foundation,
+    bench_jobs,
+    bench_learning,
+    bench_segments,
+    bench_text,
+)
 from benchmarks.common import print_table, record
 
-SUITES = {"foundation": bench_foundation.run, "jobs": bench_jobs.run, "learning": bench_learning.run,
+SUITES = {"audiences": bench_audiences_search.run, "foundation": bench_foundation.run, "jobs": bench_jobs.run,
+          "learning": bench_learning.run,
           "segments": bench_segments.run, "text": bench_text.run}
 
 
