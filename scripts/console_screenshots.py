@@ -12,7 +12,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "browser" / "screenshots"
 TARGET = ROOT / "docs" / "img" / "console"
-SHOTS = ["jobs-list", "jobs-edit", "jobs-test-segmentation", "segments-detail", "segments-list", "learning",
+SHOTS = ["audiences", "jobs-list", "jobs-edit", "jobs-test-segmentation", "segments-detail", "segments-list", "learning",
          "api-down", "segments-detail-390", "jobs-detail-390"]
 
 

@@ -70,10 +70,12 @@ function Builder() {
           <h3>Types</h3>
           <${ChartView} type="doughnut" label="Variable types" height=${180} data=${{
             labels: types.map(([t]) => t), datasets: [{ label: "Variables", data: types.map(([, n]) => n), backgroundColor: types.map(([t]) => TYPE_COLOURS[t] || "#64748b") }],
-          }} options=${{ plugins: { legend: { position: "right" } } }} />
-          <table class="data variables"><thead><tr><th>Variable</th><th>Type</th><th>Source</th><th>Score</th></tr></thead>
-            <tbody>${results.map((r) => html`<tr data-variable=${r.code}><td><code>${r.code}</code> ${r.description}</td><td>${r.type}</td><td>${r.source}</td><td>${r.score.toFixed(3)}</td></tr>`)}</tbody></table>`}
+          }} options=${{ plugins: { legend: { position: "right" } } }} />`}
       </${Section}>
     </div>
+    ${results ? html`<${Section} title="Variables" id="variable-list">
+      <table class="data variables"><thead><tr><th>Variable</th><th>Type</th><th>Source</th><th>Score</th></tr></thead>
+        <tbody>${results.map((r) => html`<tr data-variable=${r.code}><td><code>${r.code}</code> ${r.description}</td><td>${r.type}</td><td>${r.source}</td><td>${r.score.toFixed(3)}</td></tr>`)}</tbody></table>
+    </${Section}>` : ""}
     <${Notice} kind="warn">Confirming variables into segments (size distribution, 2-D scatter, lifestyle enrichment and diversity), export and distribution come with the builder service (issue 14, <code>/api/nl/process</code>), which is not part of this stack yet.</${Notice}>`;
 }
