@@ -23,6 +23,8 @@ from segmentation.audiences import catalog_build as build
 from segmentation.platform.integrity import sha256_hex
 
 ROOT = Path(__file__).resolve().parents[1]
+# Text embeddings of earlier builds (git-ignored): a rebuild embeds only new texts.
+EMBEDDING_CACHE = ROOT / ".cache" / "catalog" / "embeddings.npz"
 
 
 def shared_dir() -> Path:
@@ -107,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     variables = acs_variables + build.gss_variables(gss_rows, bases)
     encoder = OnnxEncoder(default_encoder_dir(), quantized=ENCODER_QUANTIZED)
     name = encoder_model_file()
-    result = build.build_files(variables, lambda texts: encoder.embed(texts, batch_size=64),
-                               {name: encoder.manifest["files"][name]}, inputs, counts, args.index)
+    embed = build.cached_embedder(lambda texts: encoder.embed(texts, batch_size=64), EMBEDDING_CACHE,
+                                  encoder.manifest["files"][name])
+    result = build.build_files(variables, embed, {name: encoder.manifest["files"][name]}, inputs, counts, args.index)
     build.write_files(out_dir, result.files)
     counts = result.manifest["counts"]
     print(f"{out_dir}: {counts['variables']} variables {counts['by_source']} {counts['by_type']}, "

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from segmentation.clustering.constrained import DEFAULT_N_INIT, METRICS, SizeConstrainedClustering
 from segmentation.platform.errors import InvalidInput
 

@@ -1,7 +1,8 @@
 """`make demo`: stand up the embedded local cloud, deploy template.yaml, promote the shipped text model,
 segment realistic job ads over HTTP, then retrain through Step Functions by uploading a corpus under
 the corpus prefix, show /segment answering from the newly promoted version, and take a job ad through
-the jobs service (schedule, badge, preview, pins, platform targeting, feedback)."""
+the jobs service (schedule, badge, preview, pins, platform targeting, feedback), and the candidates service
+(bulk import, training run, named segments, prediction, campaign targeting)."""
 
 import json
 import sys
@@ -38,7 +39,7 @@ def call(method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(), method=method,
                                      headers={"content-type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=300) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
@@ -187,6 +188,51 @@ def learning_flow(api: str, deployment) -> None:
               f"source {hint['source']:<7} segment {hint['segment_key']}")
 
 
+CANDIDATES = ROOT / "models" / "candidates" / "demo" / "stackoverflow_candidates.csv"
+
+
+def candidates_flow(api: str, deployment) -> None:
+    """Bulk import of 1,000 real survey respondents (Stack Overflow Developer Survey 2025, ODbL), the
+    training run the import starts, the named segments, prediction, a new candidate and campaign targeting."""
+    bucket, sfn = deployment.ref("ArtifactsBucket"), boto3.client("stepfunctions")
+    key = "candidates/import/stackoverflow_candidates.csv"
+    boto3.client("s3").upload_file(str(CANDIDATES), bucket, key)
+    imported = wait_for_execution(sfn, deployment.ref("CandidatesImportStateMachine"))
+    _status, run = call("GET", f"{api}/api/candidates/segmentation/runs/{imported['name']}")
+    print(f"    uploaded s3://{bucket}/{key} -> import run {run['run_id']} {run['status']}: {run['counts']}")
+    trained = wait_for_execution(sfn, deployment.ref("CandidatesTrainingStateMachine"))
+    _status, run = call("GET", f"{api}/api/candidates/segmentation/runs/{trained['name']}")
+    print(f"    the import started training run {run['run_id']} {run['status']} (step {run['step']}): "
+          f"k={run['result']['k']} silhouette={run['result']['silhouette']} -> {run['result']['model_uri']}")
+    _status, segments = call("GET", f"{api}/api/candidates/segments")
+    print(f"    GET /api/candidates/segments (model {segments['model_version']}):")
+    for segment in segments["segments"]:
+        skills = ", ".join(f"{s['value']} x{s['lift']:.1f}" for s in segment["profile"]["skills"][:3])
+        print(f"      Segment {segment['segment_id']}: {segment['size']:>4} candidates  {segment['name']}  "
+              f"[skills by lift: {skills}]")
+    status, result = post(f"{api}/api/candidates/segmentation/predict", {})
+    print(f"    POST /api/candidates/segmentation/predict -> {status}")
+    print(f"      Segmented {result['num_candidates']} candidates")
+    for segment_id, count in result["segments"].items():
+        print(f"      Segment {segment_id}: {count} candidates")
+    status, created = post(f"{api}/api/candidates", {
+        "candidate_id": "demo-ada", "years_experience": 12, "desired_salary": 150000, "location": "Germany",
+        "education_level": "Master's", "primary_skill": "Back-end", "skills": ["Python", "PostgreSQL", "AWS"]})
+    ada = created["candidates"][0]
+    why = "; ".join(f"{e['feature']}={e['value']} ({e['share']:.0%})" for e in ada["segment_explanation"])
+    print(f"    POST /api/candidates demo-ada -> {status} segment {ada['segment_id']} ({ada['segment_name']}) "
+          f"confidence {ada['segment_confidence']:.2f}; why: {why}")
+    status, ad = post(f"{api}/api/jobs", {"title": "Senior Backend Engineer (Python)", "description":
+                                          "Design APIs in Python on AWS with PostgreSQL. 5+ years of experience.",
+                                          "targetCandidateSegments": [ada["segment_id"]]})
+    _status, ranking = call("GET", f"{api}/api/jobs/{ad['jobAdId']}/candidate-segments")
+    print(f"    GET /api/jobs/{ad['jobAdId']}/candidate-segments (ad skills {ranking['adSkills']}, "
+          f"{ranking['seniority']}):")
+    for segment in ranking["segments"][:3]:
+        print(f"      {segment['score']:.3f}  Segment {segment['segment_id']} {segment['name']}"
+              f"{'  <- targeted' if segment['targeted'] else ''}")
+
+
 def wait_for_execution_arn(sfn, execution_arn: str, timeout: float = 300) -> dict:
     deadline = time.monotonic() + timeout
     while (execution := sfn.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
@@ -262,6 +308,9 @@ def main() -> int:
 
     print("\n[9] learning service: extension events -> scheduled aggregator -> style hints (form > segment > family)")
     learning_flow(api, deployment)
+
+    print("\n[10] candidates service: bulk import of 1,000 survey respondents -> training -> named segments")
+    candidates_flow(api, deployment)
     cloud.stop()
     print(f"\nDemo finished in {time.perf_counter() - started:.1f} s; training run {execution['status']}.")
     return 0 if execution["status"] == "SUCCEEDED" else 1

@@ -10,7 +10,8 @@ app = create_app()
 
 @app.post("/api/jobs")
 def create(request: JobAdCreate) -> Response[JobAdResponse]:
-    ad = create_ad(request.title, request.description, request.company, request.locations)
+    ad = create_ad(request.title, request.description, request.company, request.locations,
+                   request.targetCandidateSegments)
     body = JobAdResponse(**to_api(ad))
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body,
                     headers={"Location": f"/api/jobs/{body.jobAdId}"})

@@ -1,6 +1,8 @@
 """The variable catalog API (GET /api/variables/search, GET /api/variables/{code}) through template.yaml
 deployed into the in-process emulator, over the full catalog built by `make catalog`."""
 
+import os
+
 import pytest
 
 SEARCH = "/api/variables/search"
@@ -74,5 +76,9 @@ def test_a_missing_index_is_a_503_naming_the_file(http, stack, aws, tmp_path):
         status, body = search(http, q="income")
     finally:
         lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+        # The in-process runtime applies a function's environment to the whole process and never removes a
+        # key: take CATALOG_DIR out again, or later functions (and the e2e cloud started from this process's
+        # environment) would read the missing catalog.
+        os.environ.pop("CATALOG_DIR", None)
     assert status == 503, body
     assert str(tmp_path / "manifest.json") in body["message"]

@@ -24,14 +24,17 @@ def test_tables_have_keys_indexes_ttl_and_point_in_time_recovery(stack, aws):
         assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
 
 
-def test_bucket_is_versioned_and_notifies_the_trigger_on_the_corpus_prefix(stack, aws):
+def test_bucket_is_versioned_and_notifies_the_triggers_on_their_prefixes(stack, aws):
     s3 = aws("s3")
     bucket = stack.ref("ArtifactsBucket")
     assert bucket == f"{STACK}-artifacts-123456789012-us-east-1"
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
-    [notification] = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
-    assert notification["LambdaFunctionArn"] == stack.resources["StartTrainingFromUploadFunction"]["attributes"]["Arn"]
-    assert notification["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "corpus/"}]
+    notifications = s3.get_bucket_notification_configuration(Bucket=bucket)["LambdaFunctionConfigurations"]
+    prefixes = {n["LambdaFunctionArn"]: n["Filter"]["Key"]["FilterRules"] for n in notifications}
+    assert prefixes == {
+        stack.resources["StartTrainingFromUploadFunction"]["attributes"]["Arn"]: [{"Name": "prefix", "Value": "corpus/"}],
+        stack.resources["CandidatesStartImportFunction"]["attributes"]["Arn"]: [
+            {"Name": "prefix", "Value": "candidates/import/"}]}
 
 
 def test_functions_share_the_layer_and_get_their_environment(stack, aws):

@@ -38,7 +38,7 @@ _segmenting.segment_ad = _throttled
 
 @pytest.fixture
 def stack(monkeypatch):
-    import segmentation.jobs.segmenting as segmenting
+    from segmentation.jobs import segmenting
 
     monkeypatch.setenv(moto_patches.ASYNC_RETRY_DELAYS, "0.05,0.1")
     real = segmenting.segment_ad

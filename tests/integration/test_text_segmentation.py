@@ -96,10 +96,11 @@ def test_bad_input_is_a_422_naming_the_field(trained_stack, body, field):
     assert [e["field"] for e in response.get_json()["errors"]] == [field]
 
 
-def test_malformed_json_is_a_422(trained_stack):
+def test_malformed_json_is_a_400_naming_the_body(trained_stack):
     stack, _ = trained_stack
     response = http_client(stack).post("/segment", data="{not json", content_type="application/json")
-    assert response.status_code == 422
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "body"
 
 
 def test_no_promoted_model_is_a_503_naming_the_missing_artifact(http):

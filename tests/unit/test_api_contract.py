@@ -7,7 +7,6 @@ from typing import Annotated
 
 import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Query
-
 from pydantic import BaseModel, Field
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound

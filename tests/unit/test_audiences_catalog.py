@@ -4,10 +4,12 @@ data availability), the artifact files and their integrity checks. Small fixture
 import gzip
 import json
 
+import numpy as np
 import pytest
 from segmentation.audiences import catalog_build as build
 from segmentation.audiences.catalog import (
     DENSE_INDEX,
+    DETAILS,
     MANIFEST,
     VARIABLES,
     Catalog,
@@ -136,7 +138,7 @@ def test_built_catalog_round_trips(built, by_code):
     assert catalog.get("B08201_002E")["description"] == by_code["B08201_002E"]["description"]
     assert catalog.get("B99999_001E") is None
     assert not any(key.startswith("_") for v in catalog for key in v)
-    assert set(manifest["files"]) == {VARIABLES, "lexical_vocabulary.json", DENSE_INDEX,
+    assert set(manifest["files"]) == {VARIABLES, DETAILS, "lexical_vocabulary.json", DENSE_INDEX,
                                       *(lexical_file(n) for n in ("indptr", "docs", "bm25", "tfidf", "idf"))}
     assert catalog.dense.index.ntotal == len(catalog)
 
@@ -152,7 +154,7 @@ def test_missing_manifest_names_the_file(tmp_path):
         Catalog(tmp_path)
 
 
-@pytest.mark.parametrize("name", [VARIABLES, DENSE_INDEX, lexical_file("bm25")])
+@pytest.mark.parametrize("name", [VARIABLES, DETAILS, DENSE_INDEX, lexical_file("bm25")])
 def test_a_corrupt_file_is_refused_by_name(built, tmp_path, name):
     directory, _ = built
     for file in directory.iterdir():
@@ -160,12 +162,11 @@ def test_a_corrupt_file_is_refused_by_name(built, tmp_path, name):
     data = bytearray((tmp_path / name).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (tmp_path / name).write_bytes(bytes(data))
-    catalog = None
     with pytest.raises(CatalogUnavailable, match=f"{name} is corrupt"):
         catalog = Catalog(tmp_path)
+        catalog.get("gss.partyid")  # details are read on first use
         catalog.lexical  # noqa: B018 - loading is what is tested
         catalog.dense  # noqa: B018
-    assert catalog is None or name != VARIABLES
 
 
 def test_a_deleted_index_file_is_named(built, tmp_path):
@@ -178,7 +179,29 @@ def test_a_deleted_index_file_is_named(built, tmp_path):
         catalog.dense  # noqa: B018
 
 
-def test_written_variables_are_compact_json(built):
+def test_variables_are_columnar_and_details_one_json_text_per_row(built, by_code):
     directory, _ = built
-    variables = json.loads(gzip.decompress((directory / VARIABLES).read_bytes()))
-    assert variables[0]["code"] and "_texts" not in variables[0]
+    columns = json.loads(gzip.decompress((directory / VARIABLES).read_bytes()))
+    details = json.loads(gzip.decompress((directory / DETAILS).read_bytes()))
+    assert len(columns["code"]) == len(details) == len(by_code)
+    row = columns["code"].index("gss.partyid")
+    assert columns["types"][columns["type"][row]] == "psychographic"
+    assert json.loads(details[row])["columns"] == {"panel": "partyid"}
+    assert not any("_texts" in text for text in details)
+
+
+def test_embedding_cache_embeds_each_text_once(tmp_path):
+    calls = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.arange(len(texts) * 2, dtype=np.float32).reshape(len(texts), 2) + len(calls)
+
+    cache = tmp_path / "embeddings.npz"
+    first = build.cached_embedder(embed, cache, "model-a")(["a", "b"])
+    again = build.cached_embedder(embed, cache, "model-a")(["b", "c", "a"])
+    assert calls == [["a", "b"], ["c"]]
+    np.testing.assert_array_equal(again[0], first[1])
+    np.testing.assert_array_equal(again[2], first[0])
+    build.cached_embedder(embed, cache, "model-b")(["a"])  # another encoder: nothing reused
+    assert calls[-1] == ["a"]

@@ -8,10 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from scipy.optimize import linear_sum_assignment, linprog
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_score
-
 from segmentation.clustering.constrained import (
     ConstraintError,
     SizeConstrainedClustering,
@@ -23,6 +21,8 @@ from segmentation.clustering.constrained import (
 )
 from segmentation.clustering.features import encode_mixed
 from segmentation.platform.errors import InvalidInput
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
 
 
 def lp_optimum(cost, lower, upper):
@@ -38,7 +38,7 @@ def lp_optimum(cost, lower, upper):
 
 def hungarian_optimum(cost, lower, upper):
     """Each cluster as U slots, the first L of them mandatory (a large bonus forces them filled)."""
-    n, k = cost.shape
+    _, k = cost.shape
     big = 1e6 * (1 + np.abs(cost).max())
     slots = np.repeat(cost, upper, axis=1)
     mandatory = np.tile(np.arange(upper) < lower, k)
@@ -50,7 +50,7 @@ def hungarian_optimum(cost, lower, upper):
 def negative_cycle(cost, labels, lower, upper):
     """Bellman-Ford on the residual graph contracted to the clusters and the sink: True if the
     assignment can be improved (a negative cycle exists)."""
-    n, k = cost.shape
+    _, k = cost.shape
     sizes = np.bincount(labels, minlength=k)
     edges = []
     for a in range(k):
@@ -123,6 +123,28 @@ def test_assignment_is_optimal_at_scale_and_warm_starts():
     cold, _ = constrained_assignment(moved, lower, upper)
     assert moved[np.arange(len(X)), warm].sum() == pytest.approx(moved[np.arange(len(X)), cold].sum(), rel=1e-12)
     assert not negative_cycle(moved, warm, lower, upper)
+
+
+def test_assignment_is_exact_when_solved_from_a_sample_first():
+    """Many records misplaced at the start (one cluster cheapest for most): the prices come from a random
+    quarter first; the result is still the LP optimum, ties included (costs rounded to 0.1)."""
+    rng = np.random.default_rng(12)
+    n, k = 9000, 5
+    X = rng.normal(size=(n, 3))
+    centres = rng.normal(size=(k, 3)) * 0.2 + np.array([1.5, 0, 0])
+    cost = np.round(np.abs(X[:, None] - centres[None]).sum(axis=2) + np.arange(k) * 0.3, 1)
+    lower, upper = resolve_bounds(n, 0.15, 0.25)
+    assert np.abs(np.bincount(cost.argmin(axis=1), minlength=k) - np.clip(
+        np.bincount(cost.argmin(axis=1), minlength=k), lower, upper)).sum() > n // 500
+    a_eq = sparse.kron(sparse.eye(n), np.ones((1, k)), format="csr")
+    per_cluster = sparse.kron(np.ones((1, n)), sparse.eye(k), format="csr")
+    reference = linprog(cost.ravel(), A_ub=sparse.vstack([per_cluster, -per_cluster]),
+                        b_ub=np.r_[np.full(k, upper), np.full(k, -lower)], A_eq=a_eq, b_eq=np.ones(n),
+                        bounds=(0, 1), method="highs")
+    labels, _ = constrained_assignment(cost, lower, upper)
+    sizes = np.bincount(labels, minlength=k)
+    assert sizes.min() >= lower and sizes.max() <= upper
+    assert cost[np.arange(n), labels].sum() == pytest.approx(reference.fun, rel=1e-12)
 
 
 def test_negative_cycle_check_can_fail():
@@ -238,7 +260,8 @@ def test_bounds_and_the_feasible_range():
     ({"max_size": 1.5}, "max_size"), ({"min_size": float("nan")}, "min_size"), ({"n_clusters": 1}, "n_clusters"),
     ({"n_clusters": 0}, "n_clusters"), ({"n_clusters": 2.5}, "n_clusters"), ({"metric": "cosine"}, "metric"),
     ({"n_init": 0}, "n_init"), ({"max_iter": 0}, "max_iter"), ({"k_range": (1, 5)}, "k_range"),
-    ({"k_range": (6, 5)}, "k_range"), ({"min_size": "5%"}, "min_size"),
+    ({"k_range": (6, 5)}, "k_range"), ({"min_size": "5%"}, "min_size"), ({"n_clusters": 101}, "n_clusters"),
+    ({"k_range": (2, 101)}, "k_range"),
 ])
 def test_bad_parameters_are_refused_naming_them(kwargs, field):
     with pytest.raises(InvalidInput) as error:
@@ -296,3 +319,14 @@ def test_mixed_records_encode_to_scaled_numbers_and_one_hot():
     with pytest.raises(InvalidInput) as error:
         encode_mixed([{"age": math.nan}], numeric=["age"])
     assert error.value.field == "age"
+
+
+def test_large_inputs_search_on_a_sample_then_fit_all_records():
+    rng = np.random.default_rng(8)
+    X = np.vstack([rng.normal(loc, 1.0, size=(size, 4)) for loc, size in [(0, 1800), (5, 900), (10, 300)]])
+    weights = rng.random(len(X)) + 0.5
+    model = SizeConstrainedClustering(12, min_size=0.05, max_size=0.10, metric="l2").fit(X, weights)
+    assert model.sizes_.min() >= 150 and model.sizes_.max() <= 300
+    assert np.array_equal(model.labels_, SizeConstrainedClustering(12, metric="l2").fit(X, weights).labels_)
+    many = SizeConstrainedClustering(100, min_size=1, max_size=2, metric="l1", n_init=2).fit(X[:150])
+    assert many.sizes_.min() >= 1 and many.sizes_.max() <= 2

@@ -46,3 +46,18 @@ def test_functions_on_the_ml_layer_alone_never_import_training_libraries():
     with ThreadPoolExecutor(max_workers=2) as pool:
         found = dict(zip(handlers, pool.map(imported, handlers.values())))
     assert {name: modules for name, modules in found.items() if modules} == {}
+
+
+def test_the_platform_package_imports_no_domain_package():
+    """platform/ is what every service builds on: it must not depend on any of them."""
+    import ast
+
+    platform = ROOT / "layers" / "ml" / "segmentation" / "platform"
+    domains = sorted(p.name for p in platform.parent.iterdir() if p.is_dir() and p.name not in ("platform", "__pycache__"))
+    found = []
+    for source in sorted(platform.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{source.name}: {n}" for n in names if n.split(".")[:2] in (["segmentation", d] for d in domains)]
+    assert found == [], found

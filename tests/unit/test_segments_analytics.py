@@ -68,9 +68,9 @@ def test_rates_are_percentages_as_seed_001_prints_them():
     assert report["performance_summary"]["overall_conversion_rate"] == pytest.approx(2.0)
     [content] = report["top_performing_content"]
     assert (content["engagement_rate"], content["conversion_rate"]) == (pytest.approx(15.0), pytest.approx(2.0))
-    assert [r["code"] for r in report["recommendations"]][0] == "ab_test_variations"  # 10 <= 15 < 30
+    assert report["recommendations"][0]["code"] == "ab_test_variations"  # 10 <= 15 < 30
     low = build([item("c", 1000, 99, 0, is_control=True)])
-    assert [r["code"] for r in low["recommendations"]][0] == "refine_criteria"  # 9.9 < 10
+    assert low["recommendations"][0]["code"] == "refine_criteria"  # 9.9 < 10
 
 
 def test_ab_differences_are_percentage_points():

@@ -35,10 +35,11 @@ from segmentation.platform.integrity import sha256_hex
 
 MANIFEST = "manifest.json"
 VARIABLES = "variables.json.gz"
+DETAILS = "details.json.gz"
 VOCABULARY = "lexical_vocabulary.json"
 LEXICAL_ARRAYS = ("indptr", "docs", "bm25", "tfidf", "idf")
 DENSE_INDEX = "dense.faiss"
-FORMAT = 1
+FORMAT = 2
 
 TYPES = ("demographic", "behavioral", "psychographic")
 DATA_TYPES = ("first_party", "third_party", "clean_room")
@@ -94,37 +95,68 @@ def _array(directory: Path, manifest: dict, name: str) -> np.ndarray:
         raise CatalogUnavailable(f"{Path(directory) / name} is not a NumPy array file: {error}") from None
 
 
+SUMMARY = ("code", "description", "type", "category", "source")
+
+
 class Catalog:
-    """The variables in row order, lookup by code, the lexical index and (lazily) the dense one."""
+    """The variables in row order, lookup by code, the lexical index and (lazily) the dense one.
+
+    variables.json.gz is columnar (codes, descriptions, type / category / source as indexes into small
+    lists, record-set and data-type bit masks), which is what search needs and loads in a fraction of the
+    time of one dict per variable; details.json.gz holds each variable's remaining fields (table, subjects,
+    dataAvailability, columns, values) as one JSON text per row, parsed on first use of get() or iteration.
+    """
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.manifest = read_manifest(self.directory)
-        raw = read_verified(self.directory, self.manifest, VARIABLES)
+        columns = self._json(VARIABLES)
         try:
-            self.variables: list[dict] = json.loads(gzip.decompress(raw))
+            self.codes: list[str] = columns["code"]
+            self.descriptions: list[str] = columns["description"]
+            self.categories: list[str] = columns["categories"]
+            self.sources: list[str] = columns["sources"]
+            self.type_ids = np.array([TYPES.index(t) for t in columns["types"]], dtype=np.int8)[columns["type"]]
+            self.category_ids = np.asarray(columns["category"], dtype=np.int32)
+            self.source_ids = np.asarray(columns["source"], dtype=np.int8)
+            self.record_set_bits = np.asarray(columns["record_sets"], dtype=np.int8)
+            self.data_type_bits = np.asarray(columns["data_types"], dtype=np.int8)
+        except (KeyError, TypeError, ValueError, IndexError) as error:
+            raise CatalogUnavailable(f"{self.directory / VARIABLES} is malformed: {error!r}") from None
+        self._rows = {code: row for row, code in enumerate(self.codes)}
+        self._details: list[str] | None = None
+        self._lock = threading.Lock()
+
+    def _json(self, name: str):
+        try:
+            return json.loads(gzip.decompress(read_verified(self.directory, self.manifest, name)))
         except (OSError, ValueError) as error:
-            raise CatalogUnavailable(f"{self.directory / VARIABLES} is unreadable: {error}") from None
-        self._rows = {variable["code"]: row for row, variable in enumerate(self.variables)}
-        self.codes = [variable["code"] for variable in self.variables]
-        self.type_ids = np.array([TYPES.index(v["type"]) for v in self.variables], dtype=np.int8)
-        self.record_set_bits = np.array([sum(1 << RECORD_SETS.index(r) for r in v["dataAvailability"]["record_sets"])
-                                         for v in self.variables], dtype=np.int8)
-        self.data_type_bits = np.array([sum(1 << DATA_TYPES.index(d) for d in v["dataAvailability"]["data_types"])
-                                        for v in self.variables], dtype=np.int8)
+            raise CatalogUnavailable(f"{self.directory / name} is unreadable: {error}") from None
 
     def __len__(self) -> int:
-        return len(self.variables)
+        return len(self.codes)
 
     def __iter__(self) -> Iterator[dict]:
-        return iter(self.variables)
+        return (self.variable(row) for row in range(len(self.codes)))
 
     def __contains__(self, code: str) -> bool:
         return code in self._rows
 
+    def summary(self, row: int) -> dict:
+        """code, description, type, category and source of the variable in `row`."""
+        return {"code": self.codes[row], "description": self.descriptions[row], "type": TYPES[self.type_ids[row]],
+                "category": self.categories[self.category_ids[row]], "source": self.sources[self.source_ids[row]]}
+
+    def variable(self, row: int) -> dict:
+        """Every field of the variable in `row`."""
+        with self._lock:
+            if self._details is None:
+                self._details = self._json(DETAILS)
+        return {**self.summary(row), **json.loads(self._details[row])}
+
     def get(self, code: str) -> dict | None:
         row = self._rows.get(code)
-        return None if row is None else self.variables[row]
+        return None if row is None else self.variable(row)
 
     def row(self, code: str) -> int | None:
         return self._rows.get(code)
@@ -133,7 +165,7 @@ class Catalog:
     def lexical(self) -> LexicalIndex:
         vocabulary = json.loads(read_verified(self.directory, self.manifest, VOCABULARY))
         arrays = {name: _array(self.directory, self.manifest, lexical_file(name)) for name in LEXICAL_ARRAYS}
-        return from_arrays(vocabulary, arrays, len(self.variables))
+        return from_arrays(vocabulary, arrays, len(self.codes))
 
     @cached_property
     def dense(self):
@@ -154,7 +186,7 @@ class Catalog:
         """Rows that pass the filters (None: no filter)."""
         if type is None and data_type is None and record_set is None:
             return None
-        mask = np.ones(len(self.variables), dtype=bool)
+        mask = np.ones(len(self.codes), dtype=bool)
         if type is not None:
             mask &= self.type_ids == TYPES.index(type)
         if data_type is not None:

@@ -33,7 +33,7 @@ from segmentation.audiences.lexical import build_index
 from segmentation.platform.integrity import sha256_hex
 
 EMBED_CHARS = 200  # GSS texts are embedded up to here: the question's gist, a bounded build time
-RECIPE = 1  # bump when the variables or indexes built from the same inputs change
+RECIPE = 2  # bump when the variables or indexes built from the same inputs change
 ACS_SOURCE = "acs5_2019"
 GSS_SOURCE = "gss"
 ACS_KINDS = ("detail", "subject", "profile", "cprofile")
@@ -301,6 +301,60 @@ def compose_vectors(embeddings: np.ndarray, parts: list[list[int]]) -> np.ndarra
     return vectors
 
 
+def cached_embedder(embed: Callable[[list[str]], np.ndarray], cache: Path, model_sha256: str
+                    ) -> Callable[[list[str]], np.ndarray]:
+    """`embed` with a cache of text -> vector in `cache` (.npz, no pickle) for one encoder model: a rebuild
+    after a recipe change embeds only texts it has not seen."""
+    def cached(texts: list[str]) -> np.ndarray:
+        known: dict[str, np.ndarray] = {}
+        if cache.is_file():
+            try:
+                with np.load(cache, allow_pickle=False) as stored:
+                    if str(stored["model"]) == model_sha256:
+                        known = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+            except (OSError, ValueError, KeyError):
+                known = {}  # an unreadable cache is rebuilt
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, embed(missing)))
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            names = list(known)
+            temporary = cache.with_name(cache.name + ".tmp.npz")
+            np.savez(temporary, model=np.array(model_sha256), texts=np.array(names),
+                     vectors=np.stack([known[t] for t in names]).astype(np.float32))
+            temporary.replace(cache)
+        return np.stack([known[t] for t in texts]).astype(np.float32)
+
+    return cached
+
+
+def _gzip_json(value) -> bytes:
+    return gzip.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=6,
+                         mtime=0)
+
+
+def columnar(variables: Sequence[dict]) -> dict:
+    """The columns search needs (catalog.Catalog reads them): strings, small-list indexes, bit masks."""
+    categories = sorted({v["category"] for v in variables})
+    sources = sorted({v["source"] for v in variables})
+    category_id = {c: i for i, c in enumerate(categories)}
+    source_id = {s: i for i, s in enumerate(sources)}
+    return {
+        "code": [v["code"] for v in variables],
+        "description": [v["description"] for v in variables],
+        "types": list(cat.TYPES),
+        "type": [cat.TYPES.index(v["type"]) for v in variables],
+        "categories": categories,
+        "category": [category_id[v["category"]] for v in variables],
+        "sources": sources,
+        "source": [source_id[v["source"]] for v in variables],
+        "record_sets": [sum(1 << cat.RECORD_SETS.index(r) for r in v["dataAvailability"]["record_sets"])
+                        for v in variables],
+        "data_types": [sum(1 << cat.DATA_TYPES.index(d) for d in v["dataAvailability"]["data_types"])
+                       for v in variables],
+    }
+
+
 def _npy(array: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
@@ -335,8 +389,9 @@ def build_files(variables: list[dict], embed: Callable[[list[str]], np.ndarray],
 
     public = [{k: v for k, v in variable.items() if not k.startswith("_")} for variable in variables]
     files = {
-        cat.VARIABLES: gzip.compress(json.dumps(public, ensure_ascii=False, separators=(",", ":")).encode(),
-                                     compresslevel=6, mtime=0),
+        cat.VARIABLES: _gzip_json(columnar(public)),
+        cat.DETAILS: _gzip_json([json.dumps({k: v for k, v in variable.items() if k not in cat.SUMMARY},
+                                            ensure_ascii=False, separators=(",", ":")) for variable in public]),
         cat.VOCABULARY: json.dumps(lexical.vocabulary, separators=(",", ":")).encode(),
         cat.DENSE_INDEX: index_to_bytes(dense),
     }

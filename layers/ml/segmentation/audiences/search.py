@@ -94,14 +94,10 @@ def rank(catalog: Catalog, query: str, k: int, config: SearchConfig = DEFAULT, m
     own = {name: dict(zip(rows.tolist(), scores.tolist())) for name, (rows, scores) in rankings.items()}
     results = []
     for row, score in best:
-        variable = catalog.variables[row]
+        variable = catalog.summary(row)
         share = intent.get(variable["type"])
         results.append({
-            "code": variable["code"],
-            "description": variable["description"],
-            "type": variable["type"],
-            "category": variable["category"],
-            "source": variable["source"],
+            **variable,
             "score": round(float(score), 6),
             "matched": {
                 "lexical": _rounded(own.get("lexical", {}).get(row)),

@@ -32,6 +32,7 @@ bounds count records. NumPy only (the serving layer carries no SciPy or scikit-l
 
 from __future__ import annotations
 
+import itertools
 import math
 from fractions import Fraction
 from numbers import Integral, Real
@@ -41,21 +42,29 @@ import numpy as np
 from segmentation.platform.errors import InvalidInput
 
 METRICS = ("l1", "l2")
-DEFAULT_N_INIT = 3
+# The assignment works on k cluster prices, with O(k) passes over the records per round: made for k << n.
+MAX_CLUSTERS = 100
+DEFAULT_N_INIT = 20
 DEFAULT_MAX_ITER = 50
 # Lloyd iterations stop when the labels repeat or the objective improves by less than this fraction.
-TOLERANCE = 1e-6
-# Above this many records, the n_init restarts run on a seeded sample of this size (same bounds as
-# fractions) and the best one's centres start one run on all the records.
-RESTART_SAMPLE = 20000
+TOLERANCE = 1e-4
+# Above this many records, the n_init runs of the search (_search) use a seeded sample of this size (same
+# bounds as fractions) and the best centres and prices start one run on all the records.
+RESTART_SAMPLE = 2000
 # k chosen automatically: candidates k_min..min(k_max, 19) (the seed's range; k_min alone if above) ...
 DEFAULT_K_CAP = 19
 # ... each fitted on a seeded sample of this many records and scored by the silhouette on that sample.
 SELECTION_SAMPLE = 2000
 _ASCENT_ROUNDS = 30
-# The ascent hands over to the exact finish once at most this many units are misplaced, or when a round
-# no longer removes a quarter of them (a round costs about as much as a few hundred shortest paths).
-_FINISH_UNITS = 100
+# Squared L2 distances through a BLAS product from this many records on (see _distances).
+_BLAS_FROM = 20000
+# The ascent hands over to the exact finish once at most n / _FINISH_SHARE (at least 4) units are
+# misplaced, or when a round no longer removes a quarter of them (a round over n records costs about as
+# much as n / 500 shortest paths).
+_FINISH_SHARE = 500
+# Above this many records, an assignment with more than _finish_units(n) misplaced first takes its prices
+# from a random quarter of the records (recursively).
+_MULTILEVEL = 8000
 _ASCENT_PROGRESS = 0.75
 
 
@@ -97,12 +106,15 @@ def resolve_bounds(n: int, min_size, max_size) -> tuple[int, int]:
 
 
 def feasible_k_range(n: int, min_size, max_size) -> tuple[int, int]:
-    """(k_min, k_max): the numbers of clusters k >= 2 for which k * L <= n <= k * U, with (L, U) from
-    `resolve_bounds`. Raises ConstraintError when no k >= 2 is feasible."""
+    """(k_min, k_max): the numbers of clusters 2 <= k <= MAX_CLUSTERS for which k * L <= n <= k * U, with
+    (L, U) from `resolve_bounds`. Raises ConstraintError when no such k is feasible."""
     if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
         raise InvalidInput(f"n must be a positive number of records, got {n!r}", "n")
     lower, upper = resolve_bounds(int(n), min_size, max_size)
-    k_min, k_max = max(2, -(-n // upper)), n // lower
+    k_min, k_max = max(2, -(-n // upper)), min(n // lower, MAX_CLUSTERS)
+    if k_min > MAX_CLUSTERS:
+        raise ConstraintError(f"{n} records at most {upper} per cluster (max_size={max_size!r}) need {k_min} "
+                              f"clusters, more than the {MAX_CLUSTERS} supported", "max_size")
     if k_min > k_max:
         raise ConstraintError(f"no number of clusters (k >= 2) fits {n} records at {lower}-{upper} records per "
                               f"cluster (min_size={min_size!r}, max_size={max_size!r})", "min_size")
@@ -150,10 +162,14 @@ def _ascent(cost_t: np.ndarray, lower: int, upper: int, prices: np.ndarray, roun
             np.add(cost_t[j], prices[j], out=priced[j])
         sizes = np.bincount(priced.argmin(axis=0), minlength=k)
         total = int(np.abs(_excess(sizes, prices, lower, upper)).sum())
-        if total <= _FINISH_UNITS or (previous is not None and total > _ASCENT_PROGRESS * previous):
+        if total <= _finish_units(n) or (previous is not None and total > _ASCENT_PROGRESS * previous):
             break  # the exact finish moves what is left, one unit per shortest path
         previous = total
     return prices
+
+
+def _finish_units(n: int) -> int:
+    return max(4, n // _FINISH_SHARE)
 
 
 def _flows(sizes: np.ndarray, prices: np.ndarray, price_t: float, lower: int, upper: int) -> np.ndarray:
@@ -173,15 +189,20 @@ class _Moves:
     (skipping points that have left since) plus the points that joined since, rebuilt when either runs
     out, so that one move costs O(k * depth) instead of O(k * cluster size)."""
 
-    def __init__(self, cost_t: np.ndarray, labels: np.ndarray, depth: int = 32):
+    def __init__(self, cost_t: np.ndarray, labels: np.ndarray, depth: int = 128):
         self.cost_t, self.labels, self.depth = cost_t, labels, depth
         k = cost_t.shape[0]
         self.weight = np.empty((k, k))
         self.point = np.empty((k, k), dtype=np.int64)
         self.candidates: list[np.ndarray] = [np.empty((k, 0), dtype=np.int64)] * k
         self.joined: list[list[int]] = [[] for _ in range(k)]
-        for a in range(k):
+        self.built = np.zeros(k, dtype=bool)  # built on first use: a short search touches few clusters
+
+    def row(self, a: int) -> np.ndarray:
+        if not self.built[a]:
             self._rebuild(a)
+            self.built[a] = True
+        return self.weight[a]
 
     def _rebuild(self, a: int) -> None:
         k = self.cost_t.shape[0]
@@ -232,7 +253,8 @@ class _Moves:
 
     def refresh(self, clusters) -> None:
         for a in clusters:
-            self._refresh(a)
+            if self.built[a]:
+                self._refresh(a)
 
 
 def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
@@ -248,9 +270,22 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
     if not (k * lower <= n <= k * upper):
         raise ConstraintError(f"{k} clusters of {lower}-{upper} records cannot hold {n} records", "n_clusters")
     prices = np.zeros(k) if prices is None else np.array(prices, dtype=float)
-    prices = _ascent(cost_t, lower, upper, prices, _ASCENT_ROUNDS)
     labels = (cost_t + prices[:, None]).argmin(axis=0)
     sizes = np.bincount(labels, minlength=k)
+    if np.abs(_excess(sizes, prices, lower, upper)).sum() > _finish_units(n):
+        if n > _MULTILEVEL:
+            # many records misplaced: first solve a random quarter (bounds scaled, rounded outwards so they
+            # stay feasible); prices are per record, so its optimal prices nearly fit all the records
+            m = n // 4
+            part = np.sort(np.random.default_rng(n).choice(n, size=m, replace=False))
+            prices = constrained_assignment(cost_t[:, part], lower * m // n, -(-upper * m // n), prices,
+                                            transposed=True)[1]
+            labels = (cost_t + prices[:, None]).argmin(axis=0)
+            sizes = np.bincount(labels, minlength=k)
+        if np.abs(_excess(sizes, prices, lower, upper)).sum() > _finish_units(n):
+            prices = _ascent(cost_t, lower, upper, prices, _ASCENT_ROUNDS)
+            labels = (cost_t + prices[:, None]).argmin(axis=0)
+            sizes = np.bincount(labels, minlength=k)
     price_t = 0.0
     flows = _flows(sizes, prices, price_t, lower, upper)
     excess = np.append(sizes - lower - flows, flows.sum() - (n - k * lower))
@@ -262,16 +297,12 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
     span = upper - lower
     while excess.any():
         potential = np.append(prices, price_t)
-        reduced = np.full((k + 1, k + 1), np.inf)
-        reduced[:k, :k] = table.weight + prices[None, :] - prices[:, None]
-        reduced[:k, sink] = np.where(flows < span, price_t - prices, np.inf)
-        reduced[sink, :k] = np.where(flows > 0, prices - price_t, np.inf)
-        np.maximum(reduced, 0.0, out=reduced)  # non-negative in exact arithmetic; clip rounding
         dist = np.where(excess > 0, 0.0, np.inf)
         parent = np.full(k + 1, -1)
         done = np.zeros(k + 1, dtype=bool)
+        reduced = np.empty(k + 1)
         target = -1
-        while True:
+        while True:  # Dijkstra from every node with excess on reduced costs
             open_dist = np.where(done, np.inf, dist)
             u = int(open_dist.argmin())
             if not math.isfinite(open_dist[u]):
@@ -280,8 +311,15 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
             if excess[u] < 0:
                 target = u
                 break
-            better = ~done & (dist[u] + reduced[u] < dist)
-            dist[better] = dist[u] + reduced[u][better]
+            if u < sink:
+                reduced[:k] = table.row(u) + prices - prices[u]
+                reduced[sink] = price_t - prices[u] if flows[u] < span else np.inf
+            else:
+                reduced[:k] = np.where(flows > 0, prices - price_t, np.inf)
+                reduced[sink] = np.inf
+            np.maximum(reduced, 0.0, out=reduced)  # non-negative in exact arithmetic; clip rounding
+            better = ~done & (dist[u] + reduced < dist)
+            dist[better] = dist[u] + reduced[better]
             parent[better] = u
         if target < 0:
             raise RuntimeError("no augmenting path although the size bounds are feasible")
@@ -291,7 +329,7 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
         while parent[path[-1]] >= 0:
             path.append(int(parent[path[-1]]))
         path.reverse()
-        arcs = list(zip(path, path[1:]))
+        arcs = list(itertools.pairwise(path))
         if all(sink in arc for arc in arcs):
             amount = min(excess[path[0]], -excess[target])
             for u, v in arcs:
@@ -317,21 +355,27 @@ def constrained_assignment(cost: np.ndarray, lower: int, upper: int,
 
 
 def _distances(data: _Data, centers: np.ndarray, metric: str) -> np.ndarray:
-    """k x n (centres in rows): L1 distances, or squared L2 distances, of every record to every centre."""
+    """k x n (centres in rows): L1 distances, or squared L2 distances, of every record to every centre.
+    A loop over the features rather than a BLAS product: exact squared differences, and no BLAS threads,
+    which for matrices this thin cost more than they save (60x slower on a busy 2-core machine); from
+    _BLAS_FROM records on, squared L2 uses the product ||x||^2 - 2 x.c + ||c||^2, then faster."""
     k, n = centers.shape[0], data.X.shape[0]
-    if metric == "l1":
-        out = np.zeros((k, n))
-        scratch = np.empty((k, n))
-        for f, column in enumerate(data.Xt):
-            np.subtract(column[None, :], centers[:, f][:, None], out=scratch)
-            np.abs(scratch, out=scratch)
-            out += scratch
+    if metric == "l2" and n >= _BLAS_FROM:
+        out = centers @ data.Xt
+        out *= -2.0
+        out += data.sq_norms[None, :]
+        out += np.einsum("ij,ij->i", centers, centers)[:, None]
+        np.maximum(out, 0.0, out=out)
         return out
-    out = centers @ data.Xt
-    out *= -2.0
-    out += data.sq_norms[None, :]
-    out += np.einsum("ij,ij->i", centers, centers)[:, None]
-    np.maximum(out, 0.0, out=out)
+    out = np.zeros((k, n))
+    scratch = np.empty((k, n))
+    for f, column in enumerate(data.Xt):
+        np.subtract(column[None, :], centers[:, f][:, None], out=scratch)
+        if metric == "l1":
+            np.abs(scratch, out=scratch)
+        else:
+            np.square(scratch, out=scratch)
+        out += scratch
     return out
 
 
@@ -341,7 +385,7 @@ class _Data:
     def __init__(self, X: np.ndarray):
         self.X = X
         self.Xt = np.ascontiguousarray(X.T)
-        self.sq_norms = np.einsum("ij,ij->i", X, X)
+        self.sq_norms = np.einsum("ij,ij->i", X, X) if len(X) >= _BLAS_FROM else None
 
 
 def _weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -355,17 +399,22 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def _centers(X, labels, k, metric, weights, unweighted):
+    """The optimal centres for fixed labels: coordinate-wise (weighted) medians, or (weighted) means.
+    Sums run without BLAS (see _distances)."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    grouped = X[order]
+    w_grouped = weights[order]
     centers = np.empty((k, X.shape[1]))
     for j in range(k):
-        members = labels == j
-        rows = X[members]
-        w = None if unweighted else weights[members]
+        rows = grouped[bounds[j]:bounds[j + 1]]
+        w = None if unweighted else w_grouped[bounds[j]:bounds[j + 1]]
         if w is not None and w.sum() <= 0:
             w = None
         if metric == "l1":
             centers[j] = np.median(rows, axis=0) if w is None else _weighted_median(rows, w)
         else:
-            centers[j] = rows.mean(axis=0) if w is None else (w @ rows) / w.sum()
+            centers[j] = rows.mean(axis=0) if w is None else (rows * w[:, None]).sum(axis=0) / w.sum()
     return centers
 
 
@@ -384,38 +433,65 @@ def _plus_plus(data: _Data, k, metric, weights, rng):
         else:
             candidates = np.minimum(np.searchsorted(np.cumsum(mass), rng.random(trials) * total), n - 1)
         pot = np.minimum(closest[None, :], _distances(data, X[candidates], metric))
-        best = int((pot @ weights).argmin())
+        best = int((pot * weights).sum(axis=1).argmin())
         centers.append(X[candidates[best]])
         closest = pot[best]
     return np.array(centers)
 
 
-def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None):
+def _lloyd(data: _Data, k, lower, upper, metric, weights, unweighted, max_iter, rng, centers=None, prices=None):
+    """One run: (labels, centres, objective, iterations, prices)."""
     X = data.X
     centers = _plus_plus(data, k, metric, weights, rng) if centers is None else centers
-    prices = None
     labels = None
     previous = math.inf
     iterations = 0
+    objective = math.inf
     for iterations in range(1, max_iter + 1):
         cost = _distances(data, centers, metric)
         if not unweighted:
             cost *= weights[None, :]
+        if labels is not None:
+            # the objective of the last labels with their updated centres, from this iteration's costs
+            objective = float(cost[labels, np.arange(len(labels))].sum())
+            if math.isfinite(previous) and previous - objective <= TOLERANCE * previous:
+                return labels, centers, objective, iterations - 1, prices
+            previous = objective
         new_labels, prices = constrained_assignment(cost, lower, upper, prices, transposed=True)
         repeated = labels is not None and np.array_equal(new_labels, labels)
         labels = new_labels
+        if repeated:
+            return labels, centers, objective, iterations, prices
         centers = _centers(X, labels, k, metric, weights, unweighted)
-        objective = _objective(X, labels, centers, metric, weights)
-        if repeated or (math.isfinite(previous) and previous - objective <= TOLERANCE * previous):
-            break
-        previous = objective
-    return labels, centers, _objective(X, labels, centers, metric, weights), iterations
+    return labels, centers, _objective(X, labels, centers, metric, weights), iterations, prices
+
+
+def _search(data: _Data, lower, upper, weights, unweighted, k, metric, max_iter, n_init, rng):
+    """n_init Lloyd runs: the first from k-means++ seeding, each further one a swap restart from the best
+    so far: one of its centres (drawn at random) is replaced by a record drawn with probability
+    proportional to its weighted distance (D^2 for L2) to the other centres, and Lloyd runs again from
+    there (warm prices); the lowest objective is kept. On the benchmark mixtures this finds better optima
+    than independent k-means++ restarts, and each swap run converges in a few iterations."""
+    best = _lloyd(data, k, lower, upper, metric, weights, unweighted, max_iter,
+                  np.random.default_rng(rng.integers(2**63)))
+    for _ in range(n_init - 1):
+        drop = int(rng.integers(k))
+        rest = np.delete(best[1], drop, axis=0)
+        mass = weights * _distances(data, rest, metric).min(axis=0)
+        pick = int(np.searchsorted(np.cumsum(mass), rng.random() * mass.sum())) if mass.sum() > 0 else \
+            int(rng.integers(len(mass)))
+        start = np.vstack([rest, data.X[min(pick, len(mass) - 1)]])
+        prices = None if best[4] is None else np.append(np.delete(best[4], drop), 0.0)
+        run = _lloyd(data, k, lower, upper, metric, weights, unweighted, max_iter, rng, start, prices)
+        if run[2] < best[2]:
+            best = run
+    return best
 
 
 def _objective(X, labels, centers, metric, weights) -> float:
     diff = X - centers[labels]
     per_point = np.abs(diff).sum(axis=1) if metric == "l1" else np.einsum("ij,ij->i", diff, diff)
-    return float(weights @ per_point)
+    return float((weights * per_point).sum())
 
 
 def _pairwise(X: np.ndarray, metric: str) -> np.ndarray:
@@ -446,10 +522,10 @@ class SizeConstrainedClustering:
 
     n_clusters: k, or None to choose k in the feasible range (narrowed by k_range if given, else capped at
     DEFAULT_K_CAP = 19 as in the seed) by the mean silhouette of a constrained fit on a seeded sample of
-    SELECTION_SAMPLE records (same bounds as fractions of n). n_init restarts of k-means++ seeding
-    (default 3), the lowest objective kept; above RESTART_SAMPLE records the restarts run on a seeded
-    sample and the best one's centres start a single run on all the records. Attributes after fit: labels_, cluster_centers_, n_iter_,
-    objective_ (sum of w_i * L1 distance, or of w_i * squared L2 distance, to the own centre),
+    SELECTION_SAMPLE records (same bounds as fractions of n). n_init Lloyd runs (default 20): one from
+    k-means++ seeding, then swap restarts from the best so far (see _search); above RESTART_SAMPLE
+    records they run on a seeded sample and the best centres start a single run on all the records.
+    Attributes after fit: labels_, cluster_centers_, n_iter_ (of the kept run), objective_ (sum of w_i * L1 distance, or of w_i * squared L2 distance, to the own centre),
     n_clusters_, sizes_, and k_scores_ ({k: silhouette}) when k was chosen.
     """
 
@@ -473,18 +549,22 @@ class SizeConstrainedClustering:
 
         if self.n_clusters is not None:
             positive_int(self.n_clusters, "n_clusters", 2)
+            if self.n_clusters > MAX_CLUSTERS:
+                raise InvalidInput(f"n_clusters must be at most {MAX_CLUSTERS} (the assignment works on k "
+                                   f"cluster prices and is made for k much smaller than n), got "
+                                   f"{self.n_clusters}", "n_clusters")
         if self.metric not in METRICS:
             raise InvalidInput(f"metric must be one of {', '.join(METRICS)}, got {self.metric!r}", "metric")
         positive_int(self.n_init, "n_init", 1)
         positive_int(self.max_iter, "max_iter", 1)
         if self.random_state is not None:
             positive_int(self.random_state, "random_state", 0)
-        if self.k_range is not None:
-            if (not isinstance(self.k_range, (tuple, list)) or len(self.k_range) != 2
-                    or any(isinstance(v, bool) or not isinstance(v, Integral) for v in self.k_range)
-                    or not 2 <= self.k_range[0] <= self.k_range[1]):
-                raise InvalidInput(f"k_range must be (low, high) integers with 2 <= low <= high, got "
-                                   f"{self.k_range!r}", "k_range")
+        if self.k_range is not None and (
+                not isinstance(self.k_range, (tuple, list)) or len(self.k_range) != 2
+                or any(isinstance(v, bool) or not isinstance(v, Integral) for v in self.k_range)
+                or not 2 <= self.k_range[0] <= self.k_range[1] <= MAX_CLUSTERS):
+            raise InvalidInput(f"k_range must be (low, high) integers with 2 <= low <= high <= {MAX_CLUSTERS}, "
+                               f"got {self.k_range!r}", "k_range")
         for field in ("min_size", "max_size"):
             _bound_fraction(getattr(self, field), field)
 
@@ -500,24 +580,17 @@ class SizeConstrainedClustering:
         else:
             k = int(self.n_clusters)
         _check_k(k, n, lower, upper, self.min_size, self.max_size)
-        if n > RESTART_SAMPLE and self.n_init > 1:
-            # restarts screened on a sample: the best one's centres start the single run on all records
+        args = (k, self.metric, self.max_iter, self.n_init, rng)
+        low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
+        if n > RESTART_SAMPLE and self.n_init > 1 and k * low <= RESTART_SAMPLE <= k * high:
+            # the search runs on a sample; its best centres and prices start one run on all the records
             sample = rng.choice(n, size=RESTART_SAMPLE, replace=False)
-            low, high = _sample_bounds(n, RESTART_SAMPLE, self.min_size, self.max_size)
-            screen = _Data(X[sample])
-            runs = [_lloyd(screen, k, low, high, self.metric, weights[sample], unweighted, self.max_iter,
-                           np.random.default_rng(rng.integers(2**63))) for _ in range(self.n_init)]
-            start = min(runs, key=lambda run: run[2])[1]
-            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng, start)
+            start = _search(_Data(X[sample]), low, high, weights[sample], unweighted, *args)
+            best = _lloyd(_Data(X), k, lower, upper, self.metric, weights, unweighted, self.max_iter, rng,
+                          start[1], start[4])
         else:
-            data = _Data(X)
-            best = None
-            for _ in range(self.n_init):
-                run = _lloyd(data, k, lower, upper, self.metric, weights, unweighted, self.max_iter,
-                             np.random.default_rng(rng.integers(2**63)))
-                if best is None or run[2] < best[2]:
-                    best = run
-        self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best
+            best = _search(_Data(X), lower, upper, weights, unweighted, *args)
+        self.labels_, self.cluster_centers_, self.objective_, self.n_iter_ = best[:4]
         self.n_clusters_ = k
         self.sizes_ = np.bincount(self.labels_, minlength=k)
         return self

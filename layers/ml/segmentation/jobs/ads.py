@@ -62,18 +62,21 @@ def to_api(ad: JobAd) -> dict[str, Any]:
         "segmentationRequestedAt": ad.segmentation_requested_at.isoformat() if ad.segmentation_requested_at else None,
         "pinnedClusterId": ad.pinned_cluster_id,
         "pinnedTargeting": ad.pinned_targeting.as_dict() if ad.pinned_targeting else None,
+        "targetCandidateSegments": list(ad.target_candidate_segments or []),
         "performance": {"impressions": int(ad.impressions), "clicks": int(ad.clicks), "applies": int(ad.applies)},
         "confidenceBadge": confidence_badge(ad.audience_confidence),
     }
 
 
 @dynamodb.translated  # the platform's one DynamoDB error translator
-def create_ad(title: str, description: str, company: str | None, locations: list[str]) -> JobAd:
+def create_ad(title: str, description: str, company: str | None, locations: list[str],
+              target_candidate_segments: list[str] | None = None) -> JobAd:
     job_ad_id = _next_id()
     now = _now()
     gsi1pk, gsi1sk = _index_keys("draft", now, job_ad_id)
     ad = JobAd(pk=ad_key(job_ad_id), job_ad_id=job_ad_id, title=title, description=description, company=company,
-               locations=locations, status="draft", created_at=now, updated_at=now, gsi1pk=gsi1pk, gsi1sk=gsi1sk,
+               locations=locations, target_candidate_segments=target_candidate_segments or None,
+               status="draft", created_at=now, updated_at=now, gsi1pk=gsi1pk, gsi1sk=gsi1sk,
                gsi2pk=ALL_ADS_PARTITION, gsi2sk=f"{now.isoformat()}#{job_ad_id:012d}")
     ad.save(condition=JobAd.pk.does_not_exist())
     return ad
@@ -143,7 +146,7 @@ def update_ad(job_ad_id: int, fields: dict[str, Any], expected_version: int | No
     """Partial update of the editable fields; `status` may only move to draft or published."""
     setters = {"title": JobAd.title, "description": JobAd.description, "company": JobAd.company,
                "locations": JobAd.locations, "pinnedClusterId": JobAd.pinned_cluster_id,
-               "pinnedTargeting": JobAd.pinned_targeting}
+               "pinnedTargeting": JobAd.pinned_targeting, "targetCandidateSegments": JobAd.target_candidate_segments}
     new_status = fields.get("status")
 
     def changes(ad: JobAd) -> list:

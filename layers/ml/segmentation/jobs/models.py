@@ -94,6 +94,8 @@ class JobAd(Model):
 
     pinned_cluster_id = UnicodeAttribute(attr_name="pinnedClusterId", null=True)
     pinned_targeting = MapAttribute(attr_name="pinnedTargeting", null=True)
+    # candidate segments (candidates service) the campaign targets; see docs/candidates.md
+    target_candidate_segments = ListAttribute(of=UnicodeAttribute, attr_name="targetCandidateSegments", null=True)
 
     impressions = NumberAttribute(default=0)
     clicks = NumberAttribute(default=0)

@@ -1,9 +1,17 @@
 """Request and response models of the jobs API (documented camelCase field names)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from segmentation.jobs.models import STATUSES
 from segmentation.targeting.form import resolve_location, validate_pin
@@ -33,6 +41,9 @@ def _single_location(value: str | None, info: ValidationInfo) -> str | None:
             raise ValueError("give either location or locations, not both")
         resolve_location(value, "location")
     return value
+
+
+CandidateSegmentId = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,6}$")]
 
 
 class PinnedTargeting(BaseModel):
@@ -65,6 +76,9 @@ class JobAdCreate(BaseModel):
     company: str | None = Field(None, max_length=200)
     locations: list[str] | None = Field(None, max_length=20, description=LOCATIONS_HELP)
     location: str | None = Field(None, max_length=200, description=LOCATION_HELP)
+    targetCandidateSegments: list[CandidateSegmentId] = Field(
+        default_factory=list, max_length=50, description="Candidate segments (GET /api/candidates/segments) the "
+                                                         "campaign targets.")
 
     @field_validator("location")
     @classmethod
@@ -102,6 +116,7 @@ class JobAdUpdate(BaseModel):
         None, description="Other statuses are set by scheduling; publishing needs a segmented ad.")
     pinnedClusterId: str | None = Field(None, pattern=r"^\d{1,4}$")
     pinnedTargeting: PinnedTargeting | None = None
+    targetCandidateSegments: list[CandidateSegmentId] | None = Field(None, max_length=50)
     expectedVersion: int | None = Field(None, ge=1, description="Fail with 409 unless the ad is at this version.")
 
     @field_validator("locations")
@@ -165,6 +180,7 @@ class JobAdResponse(BaseModel):
     segmentationRequestedAt: datetime | None
     pinnedClusterId: str | None
     pinnedTargeting: dict[str, Any] | None
+    targetCandidateSegments: list[str] = []
     performance: Performance
     confidenceBadge: Badge | None = Field(description="green > 0.5, yellow 0.25-0.5, red < 0.25.")
 

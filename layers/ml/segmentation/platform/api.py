@@ -131,7 +131,10 @@ class PlatformResolver(APIGatewayHttpResolver):
 
 
 def _reject_unknown_query_parameters(app: APIGatewayHttpResolver, next_middleware: Callable) -> Any:
-    """422 naming each query parameter the matched route does not declare."""
+    """422 naming each query parameter the matched route does not declare (a global middleware: it runs
+    after the route's own validation, so declared parameters are checked first). Powertools routes an
+    unmatched request through a synthetic `not_found_handler` route, which declares nothing: it is left
+    to answer 404 (tests/unit/test_api_contract.py guards the name)."""
     route = app.context.get("_route")
     declared = getattr(getattr(route, "dependant", None), "query_params", None)
     if route is not None and route.func.__name__ != "not_found_handler" and declared is not None:

@@ -3,7 +3,7 @@ profile against them (as Unomi's profile segments or PostHog's cohorts answer "i
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from segmentation.platform.errors import InvalidInput
 
