@@ -12,7 +12,7 @@ CATALOG := layers/ml/segmentation/audiences/catalog_index/manifest.json
 export AWS_DEFAULT_REGION ?= us-east-1
 export STACK_NAME ?= audience-segmentation
 
-.PHONY: venv encoder catalog records demo up test test-unit test-integration test-e2e test-contract lint bench fire lock clean package layers-host token fuzz load
+.PHONY: venv encoder catalog records demo up test test-unit test-integration test-e2e test-contract test-browser lint bench fire lock clean package layers-host token fuzz load vendor-console publish-console
 
 venv: $(STAMP)
 
@@ -91,6 +91,18 @@ test-e2e: venv encoder catalog records
 # The seeds' documented requests over HTTP against the local cloud (docs/seed-contracts.md); `make test` runs them too.
 test-contract: venv encoder catalog records
 	$(BIN)/python -m pytest -q tests/contract
+
+# The web console in headless Chromium (apt-get install -y chromium); skipped with a message without it.
+test-browser: venv encoder
+	$(BIN)/python -m pytest -q tests/browser
+
+# Re-vendor the console's pinned npm libraries (preact, htm, Chart.js) into console/vendor/ with their licences.
+vendor-console:
+	scripts/vendor_console.sh
+
+# After `sam deploy`: upload console/ and its config.json (API URL, sign-in) to the console bucket, invalidate CloudFront.
+publish-console: venv
+	$(BIN)/python scripts/publish_console.py --stack-name $(STACK_NAME)
 
 lint: venv
 	$(BIN)/cfn-lint template.yaml

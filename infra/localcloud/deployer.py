@@ -317,7 +317,8 @@ class Deployer:
             s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
                 {renamed.get(k, k): v for k, v in rule.items() if k != "Id"}
                 for rule in props["CorsConfiguration"]["CorsRules"]]})
-        return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+        return name, {"Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com",
+                      "RegionalDomainName": f"{name}.s3.{region}.amazonaws.com"}
 
     # ---- AWS::Cognito::UserPool, UserPoolClient, UserPoolGroup (the HTTP API's token issuer)
     def _user_pool(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
@@ -618,6 +619,49 @@ class Deployer:
                                                               "Principal": {"Service": "events.amazonaws.com"}}]}))
         return arn, {"Arn": arn, "Name": name}
 
+    # ---- the web console's hosting: AWS::S3::BucketPolicy, AWS::CloudFront::OriginAccessControl and
+    # AWS::CloudFront::Distribution are created in moto too (locally the console is served on the API port)
+    def _bucket_policy(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::S3::BucketPolicy", props, {"Bucket", "PolicyDocument"})
+        props = self._resolve(logical_id, props)
+        self.client("s3").put_bucket_policy(Bucket=props["Bucket"], Policy=json.dumps(props["PolicyDocument"]))
+        return props["Bucket"], {}
+
+    def _origin_access_control(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::CloudFront::OriginAccessControl", props, {"OriginAccessControlConfig"})
+        config = self._resolve(logical_id, props)["OriginAccessControlConfig"]
+        cloudfront = self.client("cloudfront")
+        existing = [item["Id"] for item in cloudfront.list_origin_access_controls()["OriginAccessControlList"]
+                    .get("Items", []) if item["Name"] == config["Name"]]
+        oac_id = existing[0] if existing else cloudfront.create_origin_access_control(
+            OriginAccessControlConfig=config)["OriginAccessControl"]["Id"]
+        return oac_id, {"Id": oac_id}
+
+    def _distribution(self, logical_id: str, props: dict[str, Any], _metadata: dict[str, Any]):
+        _allow_only(logical_id, "AWS::CloudFront::Distribution", props, {"DistributionConfig", "Tags"})
+        config = self._resolve(logical_id, props)["DistributionConfig"]
+        supported = {"Comment", "Enabled", "DefaultRootObject", "HttpVersion", "PriceClass", "Origins",
+                     "DefaultCacheBehavior"}
+        _allow_only(logical_id, "AWS::CloudFront::Distribution DistributionConfig", config, supported)
+
+        def counted(items: list[Any]) -> dict[str, Any]:  # CloudFormation lists -> CloudFront's {Quantity, Items}
+            return {"Quantity": len(items), "Items": items}
+
+        behaviour = dict(config["DefaultCacheBehavior"])
+        methods = counted(behaviour.pop("AllowedMethods", ["GET", "HEAD"]))
+        methods["CachedMethods"] = counted(behaviour.pop("CachedMethods", ["GET", "HEAD"]))
+        request = {**{k: v for k, v in config.items() if k not in ("Origins", "DefaultCacheBehavior")},
+                   "CallerReference": f"{self.stack_name}-{logical_id}",
+                   "Origins": counted(config["Origins"]),
+                   "DefaultCacheBehavior": {**behaviour, "AllowedMethods": methods}}
+        cloudfront = self.client("cloudfront")
+        for item in cloudfront.list_distributions()["DistributionList"].get("Items", []):
+            if cloudfront.get_distribution_config(Id=item["Id"])["DistributionConfig"]["CallerReference"] == \
+                    request["CallerReference"]:  # deployed before: keep it
+                return item["Id"], {"Id": item["Id"], "DomainName": item["DomainName"]}
+        created = cloudfront.create_distribution(DistributionConfig=request)["Distribution"]
+        return created["Id"], {"Id": created["Id"], "DomainName": created["DomainName"]}
+
     HANDLERS: ClassVar[dict[str, Callable]] = {
         "AWS::Serverless::LayerVersion": _layer,
         "AWS::DynamoDB::Table": _table,
@@ -628,6 +672,9 @@ class Deployer:
         "AWS::Cognito::UserPoolGroup": _user_pool_group,
         "AWS::Serverless::Function": _function,
         "AWS::Serverless::StateMachine": _state_machine,
+        "AWS::S3::BucketPolicy": _bucket_policy,
+        "AWS::CloudFront::OriginAccessControl": _origin_access_control,
+        "AWS::CloudFront::Distribution": _distribution,
     }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from localcloud import lambda_runtime, moto_patches
+from localcloud import console, lambda_runtime, moto_patches
 from localcloud.deployer import Deployment, deploy
 from localcloud.gateway import HttpApiGateway, api_wsgi_app
 from localcloud.rules import RuleNotFound, fire_rule
@@ -128,8 +128,17 @@ class LocalCloud:
         return app
 
     def api_app(self) -> Any:
-        """Port 3000: the stack's HTTP API at the root, like `sam local start-api`."""
-        return api_wsgi_app(self._gateway(), self.deployment.http_api_id)
+        """Port 3000: the stack's HTTP API at the root, like `sam local start-api`, and the web console
+        under /console/ (same origin)."""
+        api = api_wsgi_app(self._gateway(), self.deployment.http_api_id)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if console.is_console(environ.get("PATH_INFO", "")):
+                return console.serve(Request(environ), self.deployment.outputs,
+                                     self.deployment.routes)(environ, start_response)
+            return api(environ, start_response)
+
+        return app
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> Deployment:
@@ -165,6 +174,8 @@ class LocalCloud:
                  f"  AWS endpoint:  {self.endpoint}   (export AWS_ENDPOINT_URL={self.endpoint})"]
         for url in self.api_urls():
             lines.append(f"  HTTP API:      {url}")
+        if self.api_port:
+            lines.append(f"  Web console:   http://{self.host}:{self.api_port}{console.PREFIX}/")
         lines.append("  Routes:        " + ", ".join(sorted(deployment.routes)))
         for name in sorted(deployment.rules):
             lines.append(f"  Schedule:      {name}   (fire: POST {self.endpoint}/_local/rules/{name}/fire)")

@@ -82,7 +82,9 @@ class Resolver:
             return [self.resolve(item, where) for item in value]
         if not isinstance(value, dict):
             return value
-        intrinsic = [key for key in value if key == "Ref" or key.startswith("Fn::") or key == "Condition"]
+        # {"Condition": "Name"} alone is the condition function; an IAM statement's Condition block is data.
+        intrinsic = [key for key in value if key == "Ref" or key.startswith("Fn::")
+                     or (key == "Condition" and len(value) == 1 and isinstance(value[key], str))]
         if not intrinsic:
             return {key: self.resolve(item, f"{where}.{key}") for key, item in value.items()}
         name = intrinsic[0]

@@ -188,3 +188,68 @@ def test_a_missing_events_table_is_a_503_for_sync_and_fails_the_aggregator_run(s
     [execution] = wait_for_executions(aws("stepfunctions"), stack.ref("LearningAggregatorStateMachine"))
     assert execution["status"] == "FAILED"
     assert execution["error"] == "DependencyUnavailable"
+
+
+PROFILES = "/api/extension/learning/profiles"
+LATEST_RUN = "/api/extension/learning/runs/latest"
+
+
+def test_profiles_list_by_host_and_source_in_pages(stack, http, aws):
+    gh = "boards.greenhouse.io"
+    sync(http, [event(gh, f"form-{n}", "concise") for n in range(3) for _ in range(5)]  # three forms with 5 runs
+         + [event("jobs.lever.co", "lonely", "formal", title=None)])  # sparse: source none
+    aggregate(stack, aws)
+
+    everything = http.get(PROFILES).get_json()
+    assert [(p["host"], p["schema_hash"], p["style_hint"]["source"]) for p in everything["items"]] == [
+        (gh, "form-0", "form"), (gh, "form-1", "form"), (gh, "form-2", "form"), ("jobs.lever.co", "lonely", None)]
+    assert everything["next_cursor"] is None
+
+    first = http.get(PROFILES, query_string={"host": "Boards.Greenhouse.io", "limit": 2}).get_json()
+    assert [p["schema_hash"] for p in first["items"]] == ["form-0", "form-1"]
+    rest = http.get(PROFILES, query_string={"host": gh, "limit": 2, "cursor": first["next_cursor"]}).get_json()
+    assert ([p["schema_hash"] for p in rest["items"]], rest["next_cursor"]) == (["form-2"], None)
+
+    none = http.get(PROFILES, query_string={"source": "none"}).get_json()["items"]
+    assert [(p["host"], p["style_hint"]["preferred_style_id"]) for p in none] == [("jobs.lever.co", None)]
+    assert http.get(PROFILES, query_string={"source": "segment"}).get_json()["items"] == []
+
+
+def test_a_profile_moves_between_source_listings_when_its_hint_source_changes(stack, http, aws):
+    sync(http, [event("acme.icims.com", "f", "concise")])
+    aggregate(stack, aws)
+    assert [p["schema_hash"] for p in http.get(PROFILES, query_string={"source": "none"}).get_json()["items"]] == ["f"]
+    sync(http, [event("acme.icims.com", "f", "concise") for _ in range(5)])
+    aggregate(stack, aws, runs=2)
+    assert http.get(PROFILES, query_string={"source": "none"}).get_json()["items"] == []
+    assert [p["schema_hash"] for p in http.get(PROFILES, query_string={"source": "form"}).get_json()["items"]] == ["f"]
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"source": "everywhere"}, "query.source"), ({"host": "not a host"}, "query.host"),
+    ({"limit": 0}, "query.limit"), ({"cursor": "garbage"}, "query.cursor")])
+def test_profiles_bad_queries_are_422_naming_the_parameter(stack, http, query, field):
+    response = http.get(PROFILES, query_string=query)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert field in [e["field"] for e in response.get_json()["errors"]]
+
+
+def test_latest_run_is_404_before_the_first_run_then_summarises_the_newest(stack, http, aws):
+    before = http.get(LATEST_RUN)
+    assert before.status_code == 404
+    assert "not run yet" in before.get_json()["message"]
+
+    sync(http, [event("jobs.ashbyhq.com", "f", "concise") for _ in range(5)])
+    aggregate(stack, aws)
+    first = http.get(LATEST_RUN).get_json()
+    assert (first["events"], first["profiles"], first["lookback_days"]) == (5, 1, 30)
+    assert first["profiles_by_source"] == {"form": 1, "segment": 0, "family": 0, "none": 0}
+    assert first["started_at"] <= first["finished_at"]
+    assert set(first["timings_s"]) == {"read", "aggregate", "write"}
+
+    sync(http, [event("jobs.lever.co", "g", "formal", title=None)])
+    aggregate(stack, aws, runs=2)
+    second = http.get(LATEST_RUN).get_json()
+    assert second["run_id"] != first["run_id"]
+    assert (second["events"], second["profiles"]) == (6, 2)
+    assert second["profiles_by_source"] == {"form": 1, "segment": 0, "family": 0, "none": 1}

@@ -7,8 +7,13 @@ The aggregator reads a window with one Query per day and shard on gsi1 (never a 
 (a hash of the event id, DAY_SHARDS of them) spreads a day's writes over several index partitions.
 EntitiesTable, one item per form profile:
     pk = LEARNFORM#<host>#<schema_hash>, sk = PROFILE   (GET profile is a GetItem on it)
+    gsi1pk = LEARNFORMS, gsi1sk = <host>#<schema_hash>            (GET profiles: all, or one host)
+    gsi2pk = LEARNFORMS#<source or none>, gsi2sk = <host>#<schema_hash>   (GET profiles?source=)
+and one item per aggregator run:
+    pk = LEARNRUN, sk = <finished_at>#<run_id>   (GET runs/latest: a Query, newest first, limit 1)
 """
 
+import uuid
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -76,6 +81,18 @@ def _profile_pk(host: str, schema_hash: str) -> str:
     return f"LEARNFORM#{host}#{schema_hash}"
 
 
+PROFILES_PARTITION = "LEARNFORMS"
+RUNS_PARTITION = "LEARNRUN"
+
+
+def _profile_item(profile: dict[str, Any]) -> dict[str, Any]:
+    listing_key = f"{profile['host']}#{profile['schema_hash']}"
+    return {"pk": _profile_pk(profile["host"], profile["schema_hash"]), "sk": "PROFILE",
+            "gsi1pk": PROFILES_PARTITION, "gsi1sk": listing_key,
+            "gsi2pk": f"{PROFILES_PARTITION}#{profile['style_hint']['source'] or 'none'}", "gsi2sk": listing_key,
+            **profile}
+
+
 class ProfileStore:
     def __init__(self, table: str | None = None):
         self.table = table or settings.entities_table()
@@ -88,9 +105,46 @@ class ProfileStore:
 
     def put_all(self, profiles: list[dict[str, Any]]) -> None:
         """Write profiles with BatchWriteItem (25 a request), retrying unprocessed items with backoff."""
-        dynamodb.batch_write(self.table, [
-            {"PutRequest": {"Item": dynamodb.serialize({"pk": _profile_pk(p["host"], p["schema_hash"]),
-                                                        "sk": "PROFILE", **p})}} for p in profiles])
+        dynamodb.batch_write(self.table, [{"PutRequest": {"Item": dynamodb.serialize(_profile_item(p))}}
+                                          for p in profiles])
+
+    def page(self, host: str | None, source: str | None, limit: int,
+             cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """Profiles by host then schema hash: all of them on gsi1, one source's on gsi2; `host` narrows to
+        that host's forms (a key condition, so a page is never thinned by a filter)."""
+        index, partition = ("gsi2", f"{PROFILES_PARTITION}#{source}") if source else ("gsi1", PROFILES_PARTITION)
+        condition, named = f"{index}pk = :pk", {"pk": partition}
+        if host:
+            condition += f" AND begins_with({index}sk, :host)"
+            named["host"] = f"{host}#"
+        items, next_cursor = dynamodb.query_page(self.table, limit, cursor, index=index,
+                                                 KeyConditionExpression=condition,
+                                                 ExpressionAttributeValues=dynamodb.values(**named))
+        return [dynamodb.strip_keys(item) for item in items], next_cursor
+
+
+class RunStore:
+    """The aggregator's run summaries, newest first."""
+
+    def __init__(self, table: str | None = None):
+        self.table = table or settings.entities_table()
+
+    def put(self, summary: dict[str, Any]) -> None:
+        item = {"pk": RUNS_PARTITION, "sk": f"{summary['finished_at']}#{summary['run_id']}", **summary}
+        dynamodb.call("put_item", TableName=self.table, Item=dynamodb.serialize(item))
+
+    def latest(self) -> dict[str, Any]:
+        answer = dynamodb.call("query", TableName=self.table, KeyConditionExpression="pk = :pk",
+                               ExpressionAttributeValues=dynamodb.values(pk=RUNS_PARTITION),
+                               ScanIndexForward=False, Limit=1, ConsistentRead=True)
+        items = answer.get("Items") or []
+        if not items:
+            raise NotFound("the learning aggregator has not run yet")
+        return dynamodb.strip_keys(dynamodb.deserialize(items[0]))
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
 
 
 def now_from(event: dict[str, Any]) -> datetime:

@@ -61,6 +61,8 @@ ROUTE_ROLES: dict[str, str | None] = {
     # learning (seed 004)
     "POST /api/extension/learning/sync": WRITE,
     "GET /api/extension/learning/profile": READ,
+    "GET /api/extension/learning/profiles": READ,
+    "GET /api/extension/learning/runs/latest": READ,
     # candidates (seed 002): training is admin, deleting a candidate too
     "POST /api/candidates": WRITE,
     "GET /api/candidates": READ,
