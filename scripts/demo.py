@@ -231,7 +231,8 @@ def candidates_flow(api: str, deployment) -> None:
         "candidate_id": "demo-ada", "years_experience": 12, "desired_salary": 150000, "location": "Germany",
         "education_level": "Master's", "primary_skill": "Back-end", "skills": ["Python", "PostgreSQL", "AWS"]})
     ada = created["candidates"][0]
-    why = "; ".join(f"{e['feature']}={e['value']} ({e['share']:.0%})" for e in ada["segment_explanation"])
+    why = "; ".join(f"{e['feature']}={'' if e.get('has', True) else 'not '}{e['value']} ({e['share']:.0%})"
+                    for e in ada["segment_explanation"])
     print(f"    POST /api/candidates demo-ada -> {status} segment {ada['segment_id']} ({ada['segment_name']}) "
           f"confidence {ada['segment_confidence']:.2f}; why: {why}")
     status, ad = post(f"{api}/api/jobs", {"title": "Senior Backend Engineer (Python)", "description":

@@ -73,7 +73,9 @@ def clusters_param(value: Any) -> int | None:
 def snapshot(run_id: str, kind: str, clusters: Any = None) -> dict[str, Any]:
     """Every candidate's features (Query on gsi2), as shards. A training run refuses a pool too small for
     its clusters here, before any fitting."""
-    rows = [{"candidate_id": c["candidate_id"], **features_of(c)} for c in store.pool()]
+    # skills as stored (features_of normalizes them again): names show their usual spelling ("HTML/CSS")
+    rows = [{"candidate_id": c["candidate_id"], **features_of(c), "skills": c.get("skills") or []}
+            for c in store.pool()]
     result: dict[str, Any] = {"run_id": run_id, "candidates": len(rows), "sha256": sha256_hex(_jsonl(rows))}
     if kind == "train":
         k = clusters_param(clusters)

@@ -53,19 +53,21 @@ def _rows(shares: dict[str, tuple[float, float, float]], values: Sequence[str]) 
 
 def skill_display(raw_skills: Sequence[Sequence[str] | None]) -> dict[str, str]:
     """The most common spelling of each (case-folded) skill, for names: 'html/css' -> 'HTML/CSS'."""
-    spellings: dict[str, Counter] = {}
-    for skills in raw_skills:
-        for skill in skills or ():
-            spellings.setdefault(normalize_skill(skill), Counter())[" ".join(skill.split())] += 1
-    return {folded: counter.most_common(1)[0][0] for folded, counter in spellings.items()}
+    counts = Counter(skill for skills in raw_skills for skill in skills or ())  # few distinct spellings
+    best: dict[str, tuple[int, str]] = {}
+    for spelling, count in counts.items():
+        folded = normalize_skill(spelling)
+        if folded not in best or count > best[folded][0]:
+            best[folded] = (count, " ".join(spelling.split()))
+    return {folded: spelling for folded, (_count, spelling) in best.items()}
 
 
 def build_profiles(records: Sequence[dict[str, Any]], labels: np.ndarray, segment_ids: Sequence[str],
-                   display: dict[str, str] | None = None) -> dict[str, dict]:
+                   display: dict[str, str] | None = None, normalized: bool = False) -> dict[str, dict]:
     """{segment id: {name, size, share, profile}} for the segments of `segment_ids` (centroid order).
     `display` maps a case-folded skill to the spelling names use (skill_display)."""
     n = len(records)
-    skills = [skill_set(r.get("skills")) for r in records]
+    skills = [r.get("skills") or [] for r in records] if normalized else [skill_set(r.get("skills")) for r in records]
     pool = {name: Counter(r.get(name) for r in records if r.get(name) is not None) for name in CATEGORICAL}
     pool_skills = Counter(s for row in skills for s in row)
     segments: dict[str, dict] = {}

@@ -78,15 +78,16 @@ def _identity(skills):
     return skills
 
 
-def input_matrix(records: list[dict[str, Any]]) -> np.ndarray:
-    """The ColumnTransformer's input: numeric columns (NaN when missing), categories ('' when missing), skills."""
+def input_matrix(records: list[dict[str, Any]], normalized: bool = False) -> np.ndarray:
+    """The ColumnTransformer's input: numeric columns (NaN when missing), categories ('' when missing), skills
+    (`normalized`: the records' skills are skill_set()'s already)."""
     matrix = np.empty((len(records), 6), dtype=object)
     for row, record in enumerate(records):
         matrix[row, 0] = np.nan if record.get("years_experience") is None else float(record["years_experience"])
         matrix[row, 1] = np.nan if record.get("desired_salary") is None else float(record["desired_salary"])
         for column, name in enumerate(CATEGORICAL, start=2):
             matrix[row, column] = category(record.get(name))
-        matrix[row, 5] = skill_set(record.get("skills"))
+        matrix[row, 5] = (record.get("skills") or []) if normalized else skill_set(record.get("skills"))
     return matrix
 
 
@@ -146,6 +147,7 @@ def choose_k(features, params: TrainingParams, distinct: int) -> tuple[int, dict
     from sklearn.metrics import silhouette_score
 
     sample = features[_sample(features.shape[0], SILHOUETTE_SAMPLE, params.random_state)]
+    sample = sample.toarray() if hasattr(sample, "toarray") else sample
     scores = {}
     for k in range(AUTO_K_RANGE[0], min(AUTO_K_RANGE[1], distinct - 1, sample.shape[0] - 1) + 1):
         labels = KMeans(n_clusters=k, init="k-means++", n_init=3, max_iter=params.max_iter, tol=params.tol,
@@ -158,7 +160,7 @@ def choose_k(features, params: TrainingParams, distinct: int) -> tuple[int, dict
 
 
 def data_sha256(records: list[dict[str, Any]]) -> str:
-    return sha256_hex("\n".join(json.dumps(r, sort_keys=True, default=str) for r in records).encode())
+    return sha256_hex(json.dumps(records, sort_keys=True, default=str, separators=(",", ":")).encode())
 
 
 def library_versions() -> dict[str, str]:
@@ -172,7 +174,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _check_pool(records: list[dict[str, Any]], clusters: int | None) -> int:
-    distinct = len({json.dumps(r, sort_keys=True, default=str) for r in records})
+    distinct = len({(r.get("years_experience"), r.get("desired_salary"), r.get("location"), r.get("education_level"),
+                     r.get("primary_skill"), tuple(r.get("skills") or ())) for r in records})
     needed = clusters or AUTO_K_RANGE[0]
     if len(records) < needed:
         raise TrainingDataError(f"{len(records)} candidates cannot make {needed} clusters: K-means needs at least "
@@ -197,7 +200,7 @@ def train(records: list[dict[str, Any]], params: TrainingParams | None = None,
                      for r in records]
     distinct = _check_pool(features_only, params.clusters)
     transformer = column_transformer(features_only, params.max_skills)
-    features = transformer.fit_transform(input_matrix(features_only))
+    features = transformer.fit_transform(input_matrix(features_only, normalized=True))
     k, k_scores = (params.clusters, {}) if params.clusters else choose_k(features, params, distinct)
     if k > distinct:
         raise TrainingDataError(f"the candidates have {distinct} distinct profiles, fewer than {k} clusters",
@@ -217,9 +220,12 @@ def train(records: list[dict[str, Any]], params: TrainingParams | None = None,
         segment_ids, next_number = first_ids(labels, k)
     distance_quantiles, margin_quantiles = calibrate_distances(distances, labels)
     sample = _sample(len(records), SILHOUETTE_SAMPLE, params.random_state)
-    silhouette = (float(silhouette_score(features[sample], labels[sample]))
+    sampled = features[sample]
+    sampled = sampled.toarray() if hasattr(sampled, "toarray") else sampled  # dense: BLAS distances, faster
+    silhouette = (float(silhouette_score(sampled, labels[sample]))
                   if len(set(labels[sample].tolist())) > 1 else -1.0)
-    segments = build_profiles(features_only, labels, segment_ids, skill_display([r.get("skills") for r in records]))
+    segments = build_profiles(features_only, labels, segment_ids, skill_display([r.get("skills") for r in records]),
+                              normalized=True)
     sizes = segment_counts([segment_ids[label] for label in labels])
     metrics = {"candidates": len(records), "distinct_profiles": distinct, "k": k, "k_scores": k_scores,
                "inertia": round(float(estimator.inertia_), 4), "silhouette": round(silhouette, 4),
