@@ -13,13 +13,16 @@ from scipy.optimize import linear_sum_assignment, linprog
 from segmentation.clustering.constrained import (
     ConstraintError,
     SizeConstrainedClustering,
+    _centers,
+    _Data,
+    _silhouette_l1,
     _weighted_median,
     constrained_assignment,
     feasible_k_range,
     resolve_bounds,
     silhouette,
 )
-from segmentation.clustering.features import encode_mixed
+from segmentation.clustering.features import encode_columns, encode_mixed
 from segmentation.platform.errors import InvalidInput
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
@@ -235,6 +238,27 @@ def test_silhouette_matches_scikit_learn():
     assert silhouette(distances, labels) == pytest.approx(silhouette_score(distances, labels, metric="precomputed"))
 
 
+def test_l1_silhouette_without_the_pairwise_matrix_matches_scikit_learn():
+    rng = np.random.default_rng(14)
+    X = np.hstack([rng.normal(size=(150, 2)), rng.integers(0, 2, size=(150, 5)) * 0.5])  # ties, as one-hot
+    labels = rng.integers(0, 5, size=150)
+    labels[:5] = range(5)
+    assert _silhouette_l1(X, labels) == pytest.approx(silhouette_score(X, labels, metric="manhattan"), abs=1e-12)
+
+
+@pytest.mark.parametrize("unweighted", [True, False])
+def test_medians_of_all_clusters_at_once_equal_the_per_cluster_medians(unweighted):
+    rng = np.random.default_rng(15)
+    X = np.hstack([rng.normal(size=(400, 3)), rng.integers(0, 3, size=(400, 4)) * 0.5])
+    labels = np.concatenate([np.arange(7), rng.integers(0, 7, size=393)])
+    weights = np.ones(400) if unweighted else rng.random(400) + 0.1
+    fast = _centers(X, labels, 7, "l1", weights, unweighted, _Data(X))  # the sorted-once path
+    for j in range(7):
+        members = labels == j
+        expected = np.median(X[members], axis=0) if unweighted else _weighted_median(X[members], weights[members])
+        assert np.array_equal(fast[j], expected)
+
+
 def test_k_is_chosen_by_the_silhouette_in_the_feasible_range():
     rng = np.random.default_rng(5)
     X = np.vstack([rng.normal(loc, 0.3, size=(100, 2)) for loc in ([0, 0], [5, 5], [0, 8])])
@@ -319,6 +343,14 @@ def test_mixed_records_encode_to_scaled_numbers_and_one_hot():
     with pytest.raises(InvalidInput) as error:
         encode_mixed([{"age": math.nan}], numeric=["age"])
     assert error.value.field == "age"
+
+
+def test_encoding_columns_equals_encoding_records():
+    rows = [{"age": 20, "region": "north"}, {"age": 40, "region": None}, {"age": 35, "region": "south"}]
+    by_rows = encode_mixed(rows, numeric=["age"], categorical=["region"])
+    by_columns = encode_columns({"age": np.array([20.0, 40.0, 35.0])}, {"region": ["north", "(missing)", "south"]})
+    assert np.array_equal(by_rows.matrix, by_columns.matrix) and by_rows.feature_names == by_columns.feature_names
+    assert by_rows.numeric == by_columns.numeric and by_rows.categories == by_columns.categories
 
 
 def test_large_inputs_search_on_a_sample_then_fit_all_records():

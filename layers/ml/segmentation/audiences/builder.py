@@ -207,26 +207,24 @@ def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any]) -> d
 def _features(values: np.ndarray, weights: np.ndarray, columns: list[dict[str, Any]]) -> np.ndarray:
     """The clusterer's mixed-data encoding (segmentation.clustering.features) of the records; a missing
     numeric value takes the column's weighted median first, a missing category is its own category."""
-    from segmentation.clustering.features import encode_mixed
+    from segmentation.clustering.features import MISSING, encode_columns
 
-    names, arrays, numeric, categorical = [], [], [], []
+    numeric, categorical = {}, {}
     for j, column in enumerate(columns):
         x = values[:, j].astype(np.float64)
         ok = np.isfinite(x)
         name = f"{column['name']}#{j}"
-        names.append(name)
         if column["kind"] == "categorical":
             labels = column.get("labels", {})
-            arrays.append([labels.get(str(int(v)), str(int(v))) if f else None for v, f in zip(x.tolist(), ok.tolist())])
-            categorical.append(name)
+            categorical[name] = [(labels.get(str(int(v)), str(int(v))) or MISSING) if f else MISSING
+                                 for v, f in zip(x.tolist(), ok.tolist())]
         else:
             order = np.argsort(x[ok])
             cum = np.cumsum(weights[ok][order])
             median = float(x[ok][order][np.searchsorted(cum, 0.5 * cum[-1])]) if ok.any() else 0.0
-            arrays.append(np.where(ok, x, median).tolist())
-            numeric.append(name)
-    rows = [dict(zip(names, record)) for record in zip(*arrays)]
-    return encode_mixed(rows, numeric=numeric, categorical=categorical).matrix
+            numeric[name] = np.where(ok, x, median)
+    # the columns straight to the encoder (the same encoding as encode_mixed, without a dict per record)
+    return encode_columns(numeric, categorical).matrix
 
 
 def _bounds(payload: dict[str, Any]) -> tuple[float, float]:

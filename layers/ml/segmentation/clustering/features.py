@@ -55,8 +55,7 @@ def encode_mixed(rows: Sequence[Mapping[str, object]], numeric: Sequence[str] = 
     overlap = set(numeric) & set(categorical)
     if overlap:
         raise InvalidInput(f"columns both numeric and categorical: {sorted(overlap)}", "columns")
-    blocks, names = [], []
-    encoded = EncodedFeatures(np.empty((len(rows), 0)), [])
+    columns: dict[str, np.ndarray] = {}
     for column in numeric:
         values = np.empty(len(rows))
         for i, row in enumerate(rows):
@@ -64,18 +63,32 @@ def encode_mixed(rows: Sequence[Mapping[str, object]], numeric: Sequence[str] = 
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise InvalidInput(f"column {column!r}: record {i} has {value!r}, not a finite number", column)
             values[i] = value
+        columns[column] = values
+    labels = {column: [MISSING if row.get(column) in (None, "") else str(row.get(column)) for row in rows]
+              for column in categorical}
+    return encode_columns(columns, labels)
+
+
+def encode_columns(numeric: Mapping[str, np.ndarray], categorical: Mapping[str, Sequence[str]]
+                   ) -> EncodedFeatures:
+    """The encoding of `encode_mixed` from columns already checked: finite float arrays for the numeric
+    columns, category labels (MISSING for a missing value) for the categorical ones, each one per record;
+    for callers that hold columns (the audience builder), without building a dict per record."""
+    blocks, names = [], []
+    encoded = EncodedFeatures(np.empty((0, 0)), [])
+    for column, values in numeric.items():
+        values = np.asarray(values, dtype=float)
         centre = float(np.median(values))
         scale = float(np.mean(np.abs(values - centre)))
         scale = scale if scale > 0 else 1.0
         blocks.append(((values - centre) / scale)[:, None])
         names.append(column)
         encoded.numeric[column] = (centre, scale)
-    for column in categorical:
-        labels = [MISSING if row.get(column) in (None, "") else str(row.get(column)) for row in rows]
+    for column, labels in categorical.items():
         values = sorted(set(labels))
         index = {value: j for j, value in enumerate(values)}
-        block = np.zeros((len(rows), len(values)))
-        block[np.arange(len(rows)), [index[label] for label in labels]] = CATEGORY_WEIGHT
+        block = np.zeros((len(labels), len(values)))
+        block[np.arange(len(labels)), [index[label] for label in labels]] = CATEGORY_WEIGHT
         blocks.append(block)
         names.extend(f"{column}={value}" for value in values)
         encoded.categories[column] = values
