@@ -195,11 +195,11 @@ spec.loader.exec_module(importlib.util.module_from_spec(spec))
 # Run, not only imported, from the merged layers, by the functions carrying all the layers named: their data
 # files sit under segmentation/ in another layer than the code that finds them next to its own __file__.
 RUN_CHECKS = [
-    (("AudiencesLayer",), "from segmentation.audiences import health, search\n"
-                          "assert health.data_retriever() and health.clustering_engine()\n"
-                          "assert search.get_variable('B19013_001E')['code'] == 'B19013_001E'\n"),
-    (("AudiencesLayer", "EncoderLayer"), "hits = search.search('household income', k=3)\n"
-                                         "assert len(hits) == 3 and health.variable_selector(), hits\n"),
+    (("AudiencesLayer",), ("from segmentation.audiences import health, search\n"
+                           "assert health.data_retriever() and health.clustering_engine()\n"
+                           "assert search.get_variable('B19013_001E')['code'] == 'B19013_001E'\n")),
+    (("AudiencesLayer", "EncoderLayer"), ("hits = search.search('household income', k=3)\n"
+                                          "assert len(hits) == 3 and health.variable_selector(), hits\n")),
 ]
 
 

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "infra"))
-from localcloud import lambda_runtime  # noqa: E402
+from localcloud import lambda_runtime
 
 HANDLER = '''
 import time
