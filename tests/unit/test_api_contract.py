@@ -8,6 +8,7 @@ from typing import Annotated
 import pytest
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
+from segmentation.platform import auth
 from segmentation.platform.api import create_app, http_handler
 from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 
@@ -37,6 +38,22 @@ def list_things(kind: Annotated[str | None, Query()] = None, limit: Annotated[in
 
 
 handler = http_handler(app)
+
+
+class _EveryRoutePublic(dict):
+    """This file tests the request envelope and the error contract; roles (auth.check) have their own tests."""
+
+    def __contains__(self, route_key: object) -> bool:
+        return True
+
+    def __getitem__(self, route_key: str) -> None:
+        return None
+
+
+@pytest.fixture(autouse=True)
+def _routes_need_no_role(monkeypatch):
+    monkeypatch.setattr(auth, "ROUTE_ROLES", _EveryRoutePublic())
+
 CONTEXT = SimpleNamespace(function_name="f", memory_limit_in_mb=128, invoked_function_arn="arn:f",
                           aws_request_id="req-1", function_version="$LATEST")
 
