@@ -95,16 +95,17 @@ def _isolate_router_state() -> None:
         from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
     except ImportError:  # a function set without Powertools
         return
-    meta = type(BaseRouter)
-    if getattr(meta, "_localcloud_invocation_state", False):
-        return
-    for name in _ROUTER_ATTRIBUTES:
-        if name in BaseRouter.__dict__:
-            _process_router_state[name] = BaseRouter.__dict__[name]
-        setattr(BaseRouter, name, _InvocationAttribute(name))
-    isolated = type(f"LocalCloud{meta.__name__}", (meta,), {
-        "_localcloud_invocation_state": True, **{name: _InvocationAttribute(name) for name in _ROUTER_ATTRIBUTES}})
-    BaseRouter.__class__ = isolated
+    with _lock:  # once, even when the first invocations arrive together
+        meta = type(BaseRouter)
+        if getattr(meta, "_localcloud_invocation_state", False):
+            return
+        for name in _ROUTER_ATTRIBUTES:
+            if name in BaseRouter.__dict__:
+                _process_router_state[name] = BaseRouter.__dict__[name]
+            setattr(BaseRouter, name, _InvocationAttribute(name))
+        isolated = type(f"LocalCloud{meta.__name__}", (meta,), {
+            "_localcloud_invocation_state": True, **{name: _InvocationAttribute(name) for name in _ROUTER_ATTRIBUTES}})
+        BaseRouter.__class__ = isolated
 
 
 class ImportModuleError(ImportError):
