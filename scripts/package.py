@@ -11,8 +11,12 @@ requirements for the target (`pip --platform manylinux_2_28_x86_64 --python-vers
 `package-exclude.txt` lists, each line with its reason. Layers with `BuildMethod: makefile` run
 `make build-<LogicalId>` in their ContentUri with ARTIFACTS_DIR, as `sam build` does.
 
-Every handler is then imported by python3.12 from the built folders alone (`-I`, no site-packages),
-so a function whose layers lack something it imports fails here, as it would on AWS.
+Every handler is then imported by python3.12 from the built folders alone (`-I -S`, no site-packages),
+its layers merged into one folder in the template's order as Lambda unpacks them into /opt/python
+(hard links under .aws-sam/merged), so a function whose layers lack something it imports fails here, as
+it would on AWS. Functions that carry the audiences layer also run the audiences health checks there
+(RUN_CHECKS: the record sets, the clusterer, a catalog lookup and, with the encoder layer, a real catalog
+search with the int8 encoder and FAISS).
 
 Installs are cached under .aws-sam/cache by the hash of their inputs: a second run copies, it does
 not download.
@@ -188,13 +192,51 @@ spec.loader.exec_module(importlib.util.module_from_spec(spec))
 """
 
 
-def import_check(python: str, function_dir: Path, handler: str, layer_dirs: list[Path]) -> str | None:
+# Run, not only imported, from the merged layers, by the functions carrying all the layers named: their data
+# files sit under segmentation/ in another layer than the code that finds them next to its own __file__.
+RUN_CHECKS = [
+    (("AudiencesLayer",), ("from segmentation.audiences import health, search\n"
+                           "assert health.data_retriever() and health.clustering_engine()\n"
+                           "assert search.get_variable('B19013_001E')['code'] == 'B19013_001E'\n")),
+    (("AudiencesLayer", "EncoderLayer"), ("hits = search.search('household income', k=3)\n"
+                                          "assert len(hits) == 3 and health.variable_selector(), hits\n")),
+]
+
+
+def run_checks(layers: list[str]) -> str:
+    return "".join(code for needs, code in RUN_CHECKS if set(needs) <= set(layers))
+
+
+def merged_layers(build: Path, ids: list[str], root: Path) -> Path:
+    """The layers' python/ folders merged as Lambda unpacks them into /opt (a later layer's file replaces an
+    earlier one's), as hard links: root/<ids joined by +>/python."""
+    target = root / "+".join(ids) / "python"
+    if target.is_dir():
+        return target
+    for layer in ids:
+        source = build / layer / "python"
+        for path in source.rglob("*"):
+            destination = target / path.relative_to(source)
+            if path.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.unlink(missing_ok=True)
+                try:
+                    os.link(path, destination)
+                except OSError:
+                    shutil.copy2(path, destination)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def import_check(python: str, function_dir: Path, handler: str, layer_dirs: list[Path], run: str = "") -> str | None:
     module = handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
     env = {"PATH": os.environ.get("PATH", ""), "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
            "AWS_ACCESS_KEY_ID": "package-check", "AWS_SECRET_ACCESS_KEY": "package-check",
            "POWERTOOLS_METRICS_NAMESPACE": "package-check", "LAMBDA_TASK_ROOT": str(function_dir)}
-    done = subprocess.run([python, "-I", "-S", "-c", IMPORT_PROBE, str(function_dir), module,
-                           *(str(d / "python") for d in layer_dirs)],
+    done = subprocess.run([python, "-I", "-S", "-c", IMPORT_PROBE + run, str(function_dir), module,
+                           *(str(d) for d in layer_dirs)],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
     return None if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
 
@@ -267,14 +309,21 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     if not args.skip_import_check:
         python = python312() if not args.host else sys.executable
+        merged_root = build.parent / f"{build.name}-merged"
+        shutil.rmtree(merged_root, ignore_errors=True)
+        opt = {name: merged_layers(build, info["layers"], merged_root) for name, info in functions.items()}
+
+        def check(item: tuple[str, dict[str, Any]]) -> tuple[str, str | None]:
+            name, info = item
+            return name, import_check(python, build / name, info["handler"], [opt[name]], run_checks(info["layers"]))
+
         with ThreadPoolExecutor(max_workers=2) as pool:
-            results = pool.map(lambda item: (item[0], import_check(python, build / item[0], item[1]["handler"],
-                                                                   [build / i for i in item[1]["layers"]])),
-                               functions.items())
-            for name, error in results:
+            for name, error in pool.map(check, functions.items()):
                 functions[name]["imports"] = error or "ok"
                 if error:
-                    failures.append(f"{name}: handler does not import from its built layers: {error}")
+                    failures.append(f"{name}: handler does not import (or run its checks) from its built layers: "
+                                    f"{error}")
+        shutil.rmtree(merged_root, ignore_errors=True)
 
     mb = 1_000_000
     print(f"\n{'layer':<28}{'unzipped MB':>12}{'excluded MB':>13}")

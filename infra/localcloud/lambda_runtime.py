@@ -13,6 +13,14 @@ so a function could use a library its layers lack. When a host build of the laye
 the same file lists as the Lambda build, host wheels), each new code version's handler is first imported
 by a separate `python -I` from its unzipped code and its layers' folders alone, as the Lambda runtime
 would; if that fails the invocation fails with Lambda's Runtime.ImportModuleError.
+
+Per-invocation state that libraries keep process-wide: Powertools' event handler stores the request on the
+class (`BaseRouter.current_event`, `BaseRouter.lambda_context`, read through every resolver's `app.current_event`),
+which is safe on Lambda (one invocation per process) but not here, where concurrent invocations of any
+HTTP functions are threads of one process: a request could be answered with another one's body (the load
+run saw a learning sync answered 422 "body.events: Field required" though its client sent events).
+`_isolate_router_state` makes those two attributes belong to the invocation running on the thread (a
+stack, so an invocation nested on the same thread gets its own and the outer one's is restored).
 """
 
 import importlib.util
@@ -49,6 +57,55 @@ sys.path[:0] = [code, *sys.argv[3:]]
 spec = importlib.util.spec_from_file_location("handler", os.path.join(code, module))
 spec.loader.exec_module(importlib.util.module_from_spec(spec))
 """
+
+
+_process_router_state: dict[str, Any] = {}  # outside any invocation (tests that call a resolver directly)
+
+
+def _router_state() -> dict[str, Any]:
+    stack = getattr(_local, "router_states", None)
+    return stack[-1] if stack else _process_router_state
+
+
+class _InvocationAttribute:
+    """A class attribute whose value belongs to the invocation running on this thread."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        try:
+            return _router_state()[self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        _router_state()[self.name] = value
+
+
+_ROUTER_ATTRIBUTES = ("current_event", "lambda_context")
+
+
+def _isolate_router_state() -> None:
+    """Make Powertools' BaseRouter.current_event/lambda_context per invocation (see the module docstring).
+    They are assigned on the class (`BaseRouter.current_event = ...`) and read on instances, so the
+    attribute is a data descriptor both in the class's dict (instance access) and on its metaclass
+    (class access and assignment)."""
+    try:
+        from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+    except ImportError:  # a function set without Powertools
+        return
+    with _lock:  # once, even when the first invocations arrive together
+        meta = type(BaseRouter)
+        if getattr(meta, "_localcloud_invocation_state", False):
+            return
+        for name in _ROUTER_ATTRIBUTES:
+            if name in BaseRouter.__dict__:
+                _process_router_state[name] = BaseRouter.__dict__[name]
+            setattr(BaseRouter, name, _InvocationAttribute(name))
+        isolated = type(f"LocalCloud{meta.__name__}", (meta,), {
+            "_localcloud_invocation_state": True, **{name: _InvocationAttribute(name) for name in _ROUTER_ATTRIBUTES}})
+        BaseRouter.__class__ = isolated
 
 
 class ImportModuleError(ImportError):
@@ -184,10 +241,12 @@ def _release_handler(key: tuple[str, str], handler: Callable[[Any, Any], Any]) -
 def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
     """Invoke a moto LambdaFunction in-process: (payload, errored, log text)."""
     _install_streams()
+    _isolate_router_state()
     request_id = str(uuid.uuid4())
     os.environ.update(_environment(function))
     capture = io.StringIO()
     _local.captures = [*getattr(_local, "captures", []), capture]
+    _local.router_states = [*getattr(_local, "router_states", []), {}]
     started = time.perf_counter()
     print(f"START RequestId: {request_id} Version: {function.version}")
     errored, environment = False, None
@@ -210,6 +269,7 @@ def invoke(function: Any, event: Any) -> tuple[str, bool, str]:
         print(f"END RequestId: {request_id}")
         print(f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms")
         _local.captures = _local.captures[:-1]
+        _local.router_states = _local.router_states[:-1]
     logs = capture.getvalue()
     function.logs_backend.ensure_log_group(function.logs_group_name)
     function.save_logs(logs)

@@ -42,7 +42,9 @@ def test_bucket_is_versioned_and_notifies_the_triggers_on_their_prefixes(stack, 
 def test_functions_share_the_layer_and_get_their_environment(stack, aws):
     config = aws("lambda").get_function_configuration(FunctionName=stack.ref("HealthFunction"))
     assert config["Runtime"] == "python3.12"
-    assert [layer["Arn"] for layer in config["Layers"]] == [stack.ref("MlLayer")]
+    # Globals' MlLayer first, then its own (health runs the audiences checks: a catalog search)
+    assert [layer["Arn"] for layer in config["Layers"]] == [stack.ref(n) for n in ("MlLayer", "EncoderLayer",
+                                                                                     "AudiencesLayer")]
     variables = config["Environment"]["Variables"]
     assert variables["ENTITIES_TABLE"] == stack.ref("EntitiesTable")
     assert variables["ARTIFACTS_BUCKET"] == stack.ref("ArtifactsBucket")

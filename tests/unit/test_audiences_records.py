@@ -50,3 +50,27 @@ def test_an_altered_file_is_refused_naming_it(tmp_path, monkeypatch):
             records.load_builtin("panel")
     finally:
         records.load_builtin.cache_clear()
+
+
+def test_gzipped_values_as_the_audiences_layer_ships_them_load_and_are_hash_checked(tmp_path, monkeypatch):
+    import gzip
+
+    shutil.copytree(records.RECORDS_DIR / "zcta", tmp_path / "zcta")
+    values = tmp_path / "zcta" / "values.npy"
+    original = np.load(values)
+    (tmp_path / "zcta" / "values.npy.gz").write_bytes(gzip.compress(values.read_bytes()))
+    values.unlink()
+    monkeypatch.setenv("AUDIENCE_RECORDS_DIR", str(tmp_path))
+    records.load_builtin.cache_clear()
+    try:
+        assert np.array_equal(records.load_builtin("zcta").values, original, equal_nan=True)
+        altered = original.copy()
+        altered[0, 0] += 1
+        buffer = __import__("io").BytesIO()
+        np.save(buffer, altered)
+        (tmp_path / "zcta" / "values.npy.gz").write_bytes(gzip.compress(buffer.getvalue()))
+        records.load_builtin.cache_clear()
+        with pytest.raises(DependencyUnavailable, match=r"values\.npy\.gz does not match"):
+            records.load_builtin("zcta")
+    finally:
+        records.load_builtin.cache_clear()

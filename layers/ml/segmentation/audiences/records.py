@@ -12,7 +12,9 @@ Which set a `process` payload chooses (docs/audiences.md, "Record sets"):
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -64,14 +66,26 @@ def records_dir() -> Path:
     return Path(os.environ.get("AUDIENCE_RECORDS_DIR") or RECORDS_DIR)
 
 
-def _check(folder: Path, manifest: dict[str, Any]) -> None:
-    for name, digest in manifest["files"].items():
-        path = folder / name
-        if not path.exists():
-            raise DependencyUnavailable(f"record set file {path} is missing; run `make records`")
-        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise DependencyUnavailable(f"record set file {path} does not match its manifest's sha256; "
-                                        "rebuild it with `make records`")
+def _read_verified(folder: Path, name: str, digest: str) -> bytes:
+    """A record-set file's bytes, checked against its manifest sha256. The audiences layer ships `values.npy`
+    gzip'd (layers/audiences/Makefile): `name.gz` is read when `name` is absent, and the check is on the
+    decompressed bytes, so both forms answer to the same manifest."""
+    path = folder / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        packed = folder / f"{name}.gz"
+        if not packed.exists():
+            raise DependencyUnavailable(f"record set file {path} is missing; run `make records`") from None
+        try:
+            data = gzip.decompress(packed.read_bytes())
+        except (OSError, EOFError) as error:
+            raise DependencyUnavailable(f"record set file {packed} is not valid gzip: {error}") from None
+        path = packed
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise DependencyUnavailable(f"record set file {path} does not match its manifest's sha256; "
+                                    "rebuild it with `make records`")
+    return data
 
 
 @functools.lru_cache(maxsize=4)
@@ -82,14 +96,16 @@ def load_builtin(name: str) -> RecordSet:
     if not manifest_path.exists():
         raise DependencyUnavailable(f"record set {name} is not built ({manifest_path} is missing); run `make records`")
     manifest = json.loads(manifest_path.read_text())
-    _check(folder, manifest)
+    files = {name: _read_verified(folder, name, digest) for name, digest in manifest["files"].items()}
+
+    def array(name: str) -> np.ndarray:
+        return np.load(io.BytesIO(files[name]), allow_pickle=False)
+
     typology = None
-    if "typology.npy" in manifest["files"]:
-        typology = (np.load(folder / "typology.npy", allow_pickle=False),
-                    json.loads((folder / "typology.json").read_text()))
-    return RecordSet(name=name, kind=name, values=np.load(folder / "values.npy", allow_pickle=False),
-                     weights=np.load(folder / "weights.npy", allow_pickle=False),
-                     ids=json.loads((folder / "ids.json").read_text()), columns=manifest["columns"],
+    if "typology.npy" in files:
+        typology = (array("typology.npy"), json.loads(files["typology.json"]))
+    return RecordSet(name=name, kind=name, values=array("values.npy"), weights=array("weights.npy"),
+                     ids=json.loads(files["ids.json"]), columns=manifest["columns"],
                      source=manifest["source"], typology=typology)
 
 
