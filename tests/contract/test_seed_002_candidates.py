@@ -77,7 +77,7 @@ def test_ml_against_the_local_cloud_and_the_apis_result_shape(cloud):
                          **{k: r[k] for k in ("location", "primary_skill") if r[k]},
                          "skills": [s for s in r["skills"].split(";") if s]})
     assert cloud.http.post("/api/candidates", json={"candidates": rows}).status_code == 201
-    env = {"ML_API_URL": cloud.api_url}
+    env = {"ML_API_URL": cloud.api_url, "ML_API_TOKEN": cloud.http.headers["Authorization"].removeprefix("Bearer ")}
     trained = ml("train", "--clusters", "3", env=env)
     assert trained.returncode == 0, trained.stderr
     first, second = trained.stdout.splitlines()
