@@ -197,7 +197,7 @@ def learning_flow(api: str, deployment) -> None:
         _status, profile = call("GET", f"{api}/api/extension/learning/profile?host={host}&schema_hash={schema}")
         hint = profile["style_hint"]
         print(f"    GET /api/extension/learning/profile {host} {schema:<13} -> style {hint['preferred_style_id']!s:<8} "
-              f"source {hint['source']:<7} segment {hint['segment_key']}")
+              f"source {hint['source']!s:<7} segment {hint['segment_key']}")  # null: every level too sparse
 
 
 CANDIDATES = ROOT / "models" / "candidates" / "demo" / "stackoverflow_candidates.csv"
