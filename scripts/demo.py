@@ -326,7 +326,8 @@ def audiences_flow(api: str, deployment) -> None:
         if status == 200:
             _audience_segments(body)
             audience_id = body["audience_id"]
-            with urllib.request.urlopen(f"{api}/api/export/{audience_id}?format=csv", timeout=60) as response:
+            with urllib.request.urlopen(urllib.request.Request(
+                    f"{api}/api/export/{audience_id}?format=csv", headers=HEADERS), timeout=60) as response:
                 text = response.read().decode()
             path = out / f"audience_{audience_id}.csv"
             path.write_text(text)
