@@ -21,10 +21,8 @@ share of all the positive terms (what pulls the candidate towards its segment). 
 way: `has` says whether the candidate holds it (lacking a skill the runner-up segment is full of counts too).
 """
 
-import io
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,20 +30,20 @@ from typing import Any
 import numpy as np
 
 from segmentation.candidates.features import CATEGORICAL, NUMERIC, Preprocessing, skill_set
-from segmentation.platform.integrity import sha256_hex
+from segmentation.platform.artifacts import (
+    ArtifactFiles,
+    ModelArtifactError,
+    directory_reader,
+    npy_bytes,
+    read_files,
+    save,
+    seal,
+)
 
 QUANTILES = np.linspace(0.0, 1.0, 101)
 CHUNK = 20_000  # rows per matrix block: bounds memory for any pool size
 
 
-class ModelArtifactError(Exception):
-    """An artifact is missing, altered or inconsistent; the message names the file."""
-
-
-def npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return buffer.getvalue()
 
 
 def squared_distances(points: np.ndarray, centroids: np.ndarray) -> np.ndarray:
@@ -181,39 +179,17 @@ class CandidateModel:
             "margin_quantiles.npy": npy_bytes(self.margin_quantiles),
             "segments.json": json.dumps(self.segments, indent=1, sort_keys=True, ensure_ascii=False).encode(),
         }
-        self.manifest["files"] = {name: sha256_hex(data) for name, data in sorted(files.items())}
-        files["manifest.json"] = json.dumps(self.manifest, indent=2, sort_keys=True, default=str).encode()
-        return files
+        return seal(self.manifest, files)
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], where: str = "") -> "CandidateModel":
-        def file(name: str) -> bytes:
-            if name not in files:
-                raise ModelArtifactError(f"artifact {where}{name} is missing")
-            return files[name]
-
-        def document(name: str) -> Any:
-            try:
-                return json.loads(file(name))
-            except (ValueError, UnicodeDecodeError) as error:
-                raise ModelArtifactError(f"artifact {where}{name} is not valid JSON") from error
-
-        manifest = document("manifest.json")
+        artifact = ArtifactFiles(files, where)
+        manifest = artifact.document("manifest.json")
         if not isinstance(manifest, dict) or manifest.get("kind") != "candidates":
             raise ModelArtifactError(f"artifact {where}manifest.json is not a candidate-segmentation manifest")
-        for name in ("preprocessing.json", "centroids.npy", "distance_quantiles.npy", "margin_quantiles.npy",
-                     "segments.json"):
-            expected = manifest.get("files", {}).get(name)
-            if expected is None:
-                raise ModelArtifactError(f"artifact {where}manifest.json does not list {name}")
-            if sha256_hex(file(name)) != expected:
-                raise ModelArtifactError(f"artifact {where}{name} is corrupt: sha256 does not match the manifest")
-
-        def array(name: str) -> np.ndarray:
-            try:
-                return np.load(io.BytesIO(file(name)), allow_pickle=False)
-            except ValueError as error:
-                raise ModelArtifactError(f"artifact {where}{name} is not a NumPy array file") from error
+        artifact.verify(manifest, ["preprocessing.json", "centroids.npy", "distance_quantiles.npy",
+                                   "margin_quantiles.npy", "segments.json"])
+        array, document = artifact.array, artifact.document
 
         try:
             preprocessing = Preprocessing.from_json(document("preprocessing.json"))
@@ -229,30 +205,16 @@ class CandidateModel:
         return model
 
     def save(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, data in self.to_files().items():
-            (directory / name).write_bytes(data)
-        return directory
+        return save(directory, self.to_files())
 
     @classmethod
     def read(cls, read_file: Callable[[str], bytes | None], where: str) -> "CandidateModel":
         """Load from any store: `read_file(name)` returns a file's bytes, or None when it is absent."""
-        manifest_bytes = read_file("manifest.json")
-        if manifest_bytes is None:
-            raise ModelArtifactError(f"artifact {where}manifest.json is missing")
-        try:
-            names = list(json.loads(manifest_bytes).get("files", {}))
-        except (ValueError, AttributeError) as error:
-            raise ModelArtifactError(f"artifact {where}manifest.json is not valid JSON") from error
-        with ThreadPoolExecutor(max_workers=6) as pool:
-            contents = dict(zip(names, pool.map(read_file, names)))
-        files = {"manifest.json": manifest_bytes, **{n: d for n, d in contents.items() if d is not None}}
-        return cls.from_files(files, where)
+        return cls.from_files(read_files(read_file, where), where)
 
     @classmethod
     def load(cls, directory: Path) -> "CandidateModel":
-        return cls.read(lambda name: (directory / name).read_bytes() if (directory / name).is_file() else None,
-                        f"{directory}/")
+        return cls.read(directory_reader(directory), f"{directory}/")
 
 
 def segment_counts(segment_ids: Sequence[str]) -> dict[str, int]:

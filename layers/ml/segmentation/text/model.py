@@ -20,30 +20,28 @@ model of tech jobs); separation falls to 0 as x approaches the boundary between 
 The member distributions are stored as 101 quantiles.
 """
 
-import io
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from segmentation.platform.integrity import sha256_hex
+from segmentation.platform.artifacts import (
+    ArtifactFiles,
+    ModelArtifactError,
+    directory_reader,
+    npy_bytes,
+    read_files,
+    save,
+    seal,
+)
 from segmentation.text.reduction import Reducer
 
 QUANTILES = np.linspace(0.0, 1.0, 101)
 
 
-class ModelArtifactError(Exception):
-    """An artifact is missing, altered or inconsistent; the message names it."""
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return buffer.getvalue()
 
 
 def _margins(distances: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -118,41 +116,25 @@ class TextModel:
     def to_files(self) -> dict[str, bytes]:
         """Every artifact file by name; manifest.json lists the others' sha256."""
         files = {
-            "centroids.npy": _npy_bytes(self.centroids.astype(np.float32)),
-            "distance_quantiles.npy": _npy_bytes(self.distance_quantiles),
-            "margin_quantiles.npy": _npy_bytes(self.margin_quantiles),
+            "centroids.npy": npy_bytes(self.centroids.astype(np.float32)),
+            "distance_quantiles.npy": npy_bytes(self.distance_quantiles),
+            "margin_quantiles.npy": npy_bytes(self.margin_quantiles),
             "profiles.json": json.dumps(self.profiles, indent=2, sort_keys=True, ensure_ascii=False).encode(),
             "reducer.json": json.dumps({"kind": self.reducer.kind, "params": self.reducer.params,
                                         "arrays": sorted(self.reducer.arrays)}, sort_keys=True).encode(),
         }
         for name, array in self.reducer.arrays.items():
-            files[f"reducer_{name}.npy"] = _npy_bytes(array)
+            files[f"reducer_{name}.npy"] = npy_bytes(array)
         if self.embedding_centroids is not None:
-            files["embedding_centroids.npy"] = _npy_bytes(self.embedding_centroids.astype(np.float32))
-        self.manifest["files"] = {name: sha256_hex(data) for name, data in sorted(files.items())}
-        files["manifest.json"] = json.dumps(self.manifest, indent=2, sort_keys=True, default=str).encode()
-        return files
+            files["embedding_centroids.npy"] = npy_bytes(self.embedding_centroids.astype(np.float32))
+        return seal(self.manifest, files)
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], where: str = "") -> "TextModel":
-        def file(name: str) -> bytes:
-            if name not in files:
-                raise ModelArtifactError(f"artifact {where}{name} is missing")
-            return files[name]
-
-        try:
-            manifest = json.loads(file("manifest.json"))
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ModelArtifactError(f"artifact {where}manifest.json is not valid JSON") from error
-        for name, expected in manifest.get("files", {}).items():
-            if sha256_hex(file(name)) != expected:
-                raise ModelArtifactError(f"artifact {where}{name} is corrupt: sha256 does not match the manifest")
-
-        def array(name: str) -> np.ndarray:
-            try:
-                return np.load(io.BytesIO(file(name)), allow_pickle=False)
-            except ValueError as error:
-                raise ModelArtifactError(f"artifact {where}{name} is not a NumPy array file") from error
+        artifact = ArtifactFiles(files, where)
+        manifest = artifact.document("manifest.json")
+        artifact.verify(manifest)
+        array, file = artifact.array, artifact.file
 
         reducer_spec = json.loads(file("reducer.json"))
         reducer = Reducer(reducer_spec["kind"], reducer_spec["params"],
@@ -166,27 +148,13 @@ class TextModel:
         return model
 
     def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        for name, data in self.to_files().items():
-            (directory / name).write_bytes(data)
+        save(directory, self.to_files())
 
     @classmethod
     def read(cls, read_file: Callable[[str], bytes | None], where: str) -> "TextModel":
         """Load from any store: `read_file(name)` returns a file's bytes, or None when it is absent."""
-        manifest_bytes = read_file("manifest.json")
-        if manifest_bytes is None:
-            raise ModelArtifactError(f"artifact {where}manifest.json is missing")
-        try:
-            names = json.loads(manifest_bytes).get("files", {})
-        except ValueError as error:
-            raise ModelArtifactError(f"artifact {where}manifest.json is not valid JSON") from error
-        with ThreadPoolExecutor(max_workers=8) as pool:  # from S3 the reads overlap: one round trip, not ten
-            contents = dict(zip(names, pool.map(read_file, names)))
-        files = {"manifest.json": manifest_bytes}
-        files.update({name: data for name, data in contents.items() if data is not None})
-        return cls.from_files(files, where)
+        return cls.from_files(read_files(read_file, where), where)
 
     @classmethod
     def load(cls, directory: Path) -> "TextModel":
-        return cls.read(lambda name: (directory / name).read_bytes() if (directory / name).is_file() else None,
-                        f"{directory}/")
+        return cls.read(directory_reader(directory), f"{directory}/")
