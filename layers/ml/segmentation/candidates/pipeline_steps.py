@@ -19,7 +19,7 @@ from segmentation.candidates.files import parse_candidates
 from segmentation.candidates.model import features_of, segment_counts
 from segmentation.candidates.registry import CandidateRegistry
 from segmentation.platform import settings
-from segmentation.platform.errors import DependencyUnavailable, InvalidInput
+from segmentation.platform.errors import DependencyUnavailable, InvalidInput, task_failure
 from segmentation.platform.integrity import sha256_hex
 from segmentation.platform.storage import ArtifactStore
 
@@ -196,13 +196,7 @@ def record_run(run_id: str, kind: str, summary: dict[str, Any]) -> dict[str, Any
 
 
 def record_failure(run_id: str, error: str, cause: str) -> dict[str, Any]:
-    trace = None
-    try:
-        document = json.loads(cause)
-        if isinstance(document, dict) and "errorMessage" in document:
-            cause, trace = document["errorMessage"], document.get("stackTrace")
-    except ValueError:
-        pass
+    cause, trace = task_failure(cause)
     return runs.write_record(run_id, status="FAILED", finished_at=runs._now(), error=error, cause=cause, trace=trace)
 
 

@@ -1,5 +1,8 @@
 """Domain errors; the API layer maps each to an HTTP status."""
 
+import json
+from typing import Any
+
 
 class PlatformError(Exception):
     """Base class: the message is safe to show to a caller."""
@@ -40,3 +43,15 @@ class TransientError(PlatformError):
     """Worth retrying: Step Functions Retry blocks match this error name."""
 
     status_code = 503
+
+
+def task_failure(cause: str) -> tuple[str, Any]:
+    """A Step Functions Catch `cause`, as (message, stack trace): a failed Lambda task's cause is its error
+    document ({"errorMessage", "stackTrace", ...}); any other cause is the message itself, with no trace."""
+    try:
+        document = json.loads(cause)
+    except ValueError:
+        return cause, None
+    if isinstance(document, dict) and "errorMessage" in document:
+        return document["errorMessage"], document.get("stackTrace")
+    return cause, None

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from segmentation.platform import settings
-from segmentation.platform.errors import DependencyUnavailable, NotFound
+from segmentation.platform.errors import DependencyUnavailable, NotFound, task_failure
 from segmentation.platform.integrity import sha256_hex
 from segmentation.platform.storage import ArtifactStore
 from segmentation.text.corpus import CorpusError, parse_corpus
@@ -234,13 +234,7 @@ def publish_run(run_id: str, corpus: dict[str, Any], model: dict[str, Any], prom
 def record_failure(run_id: str, corpus: dict[str, Any] | None, error: str, cause: str) -> dict[str, Any]:
     """Write a failed run record, so a failed training run is visible, not lost. A task's failure arrives
     as the Lambda error document; the record keeps its message as `cause` and its stack trace apart."""
-    trace = None
-    try:
-        document = json.loads(cause)
-        if isinstance(document, dict) and "errorMessage" in document:
-            cause, trace = document["errorMessage"], document.get("stackTrace")
-    except ValueError:
-        pass
+    cause, trace = task_failure(cause)
     record = {"run_id": run_id, "status": "FAILED", "finished_at": _now(), "corpus": corpus,
               "error": error, "cause": cause, "trace": trace}
     _store().put_json(run_key(run_id), record)
