@@ -130,7 +130,8 @@ def event(text):
     return {"version": "2.0", "routeKey": "POST /segment", "rawPath": "/segment", "rawQueryString": "",
             "headers": {"content-type": "application/json"}, "isBase64Encoded": False,
             "requestContext": {"http": {"method": "POST", "path": "/segment", "sourceIp": "127.0.0.1"},
-                               "requestId": "r", "stage": "$default"},
+                               "requestId": "r", "stage": "$default",
+                               "authorizer": {"jwt": {"claims": {"sub": "bench", "cognito:groups": "[write]"}}}},
             "body": json.dumps({"job_ad_text": text})}
 ad = sys.argv[1]
 module.segmenter.models.get()
@@ -170,7 +171,9 @@ def serving(cloud_endpoint: str, bucket: str) -> tuple[list[tuple[str, str, str]
     for run in range(5):
         started = time.perf_counter()
         done = subprocess.run([python(), "-c", COLD, ad, "200" if run == 0 else "0"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"cold-start run failed:\n{done.stderr[-3000:]}")
         colds.append(time.perf_counter() - started)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         phases.append(result)

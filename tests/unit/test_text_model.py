@@ -69,12 +69,15 @@ def test_reducers_serialise_and_place_training_points_where_they_were_fitted():
         fit_reducer("tsne", embeddings, texts, seed=0)
 
 
-def test_hybrid_tfidf_at_serving_equals_scikit_learn():
+def test_hybrid_text_view_at_serving_equals_scikit_learn():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = ["Senior Python developer, Python and SQL", "Nurse for night shifts", "Python nurse? No: SQL shifts!",
              "developer developer developer and nurse"] * 3
     embeddings = RNG.normal(size=(len(texts), 8)).astype(np.float32)
     reducer, _ = fit_reducer("hybrid", embeddings, texts, seed=0, lsa_components=2)
-    expected = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit_transform(texts).toarray()
-    np.testing.assert_allclose(reducer._tfidf(texts), expected, atol=1e-6)
+    unseen = ["words the vocabulary never saw", ""]
+    tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=2).fit(texts).transform(texts + unseen)
+    expected = tfidf.toarray() @ reducer.arrays["components"].T
+    np.testing.assert_allclose(reducer._lsa(texts + unseen), expected, atol=1e-6)
+    assert not reducer._lsa(unseen).any()

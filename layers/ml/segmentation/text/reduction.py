@@ -47,7 +47,7 @@ class Reducer:
         if self.kind == "none":
             return embeddings
         if self.kind == "hybrid":
-            lsa = _unit(self._tfidf(texts) @ self.arrays["components"].T)
+            lsa = _unit(self._lsa(texts))
             return _unit(np.hstack([embeddings, float(self.params["alpha"]) * lsa])).astype(np.float32)
         if self.kind == "pca":
             return (embeddings - self.arrays["mean"]) @ self.arrays["components"].T
@@ -57,15 +57,22 @@ class Reducer:
         raise ValueError(f"unknown reducer {self.kind!r}")
 
 
-    def _tfidf(self, texts: Sequence[str]) -> np.ndarray:
+    def _lsa(self, texts: Sequence[str]) -> np.ndarray:
+        """The texts' unit TF-IDF rows times the SVD components, computed from each text's few non-zero
+        terms (never a dense texts x vocabulary matrix)."""
         index = self.__dict__.setdefault("_index", {t: i for i, t in enumerate(self.arrays["vocabulary"].tolist())})
         idf = self.arrays["idf"]
-        matrix = np.zeros((len(texts), len(idf)), dtype=np.float32)
+        by_term = self.__dict__.setdefault("_by_term", np.ascontiguousarray(self.arrays["components"].T))
+        lsa = np.zeros((len(texts), by_term.shape[1]), dtype=np.float32)
         for row, text in enumerate(texts):
             counts = Counter(index[t] for t in _TOKEN.findall(text.lower()) if t in index)
-            for column, count in counts.items():
-                matrix[row, column] = (1.0 + np.log(count)) * idf[column]
-        return _unit(matrix)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+            weights = (1.0 + np.log(tf)) * idf[columns]
+            lsa[row] = (weights / max(float(np.linalg.norm(weights)), 1e-12)) @ by_term[columns]
+        return lsa
 
 
 def _umap_place(points: np.ndarray, train: np.ndarray, coords: np.ndarray, k: int) -> np.ndarray:
