@@ -14,6 +14,7 @@ plain NumPy arrays plus JSON parameters, so serving applies it with NumPy alone:
           tokens of 2+ word characters, sublinear tf, l2 norm), so no scikit-learn is needed there.
 """
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -57,12 +58,18 @@ class Reducer:
         raise ValueError(f"unknown reducer {self.kind!r}")
 
 
+    @functools.cached_property
+    def _vocabulary_index(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.arrays["vocabulary"].tolist())}
+
+    @functools.cached_property
+    def _components_by_term(self) -> np.ndarray:
+        return np.ascontiguousarray(self.arrays["components"].T)
+
     def _lsa(self, texts: Sequence[str]) -> np.ndarray:
         """The texts' unit TF-IDF rows times the SVD components, computed from each text's few non-zero
         terms (never a dense texts x vocabulary matrix)."""
-        index = self.__dict__.setdefault("_index", {t: i for i, t in enumerate(self.arrays["vocabulary"].tolist())})
-        idf = self.arrays["idf"]
-        by_term = self.__dict__.setdefault("_by_term", np.ascontiguousarray(self.arrays["components"].T))
+        index, by_term, idf = self._vocabulary_index, self._components_by_term, self.arrays["idf"]
         lsa = np.zeros((len(texts), by_term.shape[1]), dtype=np.float32)
         for row, text in enumerate(texts):
             counts = Counter(index[t] for t in _TOKEN.findall(text.lower()) if t in index)
