@@ -52,7 +52,7 @@ def declared_routes(monkeypatch):
 
 
 def route_key(method: str, path: str) -> str:
-    if path == "/things/" and method == "POST":
+    if (path == "/things/" and method == "POST") or path.endswith("/deeper/"):
         return "POST /things/{proxy+}"
     if path.startswith("/things/"):
         return f"{method} /things/{{kind}}"
@@ -124,6 +124,20 @@ def test_other_body_types_are_415(content_type):
 def test_trailing_slash_reaches_the_route():
     assert call("POST", "/things/", {"name": "a", "size": 1}) == (200, {"name": "a"})
     assert call("GET", "/things/", query={"kind": "x"}) == (200, {"kind": "x", "limit": 10})
+
+
+def test_slashed_deeper_path_on_the_greedy_companion_route_is_redirected_without_the_slash():
+    # On AWS, POST /things/7/deeper/ matches no route key but the collection's {proxy+} companion.
+    event_path = "/things/7/deeper/"
+    event = {"version": "2.0", "routeKey": route_key("POST", event_path), "rawPath": event_path,
+             "rawQueryString": "dry=1", "headers": {},
+             "requestContext": {"http": {"method": "POST", "path": event_path, "sourceIp": "127.0.0.1"},
+                                "requestId": "r", "stage": "$default",
+                                "authorizer": {"jwt": {"claims": {"sub": "u-1", "cognito:groups": "[write]"}}}},
+             "isBase64Encoded": False}
+    response = handler(event, CONTEXT)
+    assert response["statusCode"] == 308
+    assert response["headers"]["Location"] == "/things/7/deeper?dry=1"
 
 
 def test_unknown_query_parameter_is_422_naming_it():

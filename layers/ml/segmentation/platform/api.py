@@ -83,7 +83,7 @@ def _header(event: Mapping[str, Any], name: str) -> str | None:
 def _without_trailing_slash(event: dict[str, Any]) -> dict[str, Any]:
     path = event.get("rawPath") or ""
     if len(path) > 1 and path.endswith("/"):
-        event = {**event, "rawPath": path.rstrip("/") or "/"}
+        event = {**event, "rawPath": path.rstrip("/") or "/", "_slash_stripped": True}
         http = (event.get("requestContext") or {}).get("http")
         if http and http.get("path"):
             event["requestContext"] = {**event["requestContext"],
@@ -183,6 +183,14 @@ def create_app() -> APIGatewayHttpResolver:
 
     @app.not_found
     def _no_route(_error: Exception) -> Response:
+        event = app.current_event
+        if "{proxy+}" in (event.raw_event.get("routeKey") or "") and event.raw_event.get("_slash_stripped"):
+            # A slashed deeper path (`/api/v1/segments/{id}/`) that API Gateway handed to a collection's greedy
+            # companion route: send the client to the path without the slash, which a specific route serves.
+            query = event.raw_event.get("rawQueryString") or ""
+            return Response(308, content_types.APPLICATION_JSON,
+                            json.dumps({"message": f"use {event.path} (no trailing slash)", "location": event.path}),
+                            headers={"Location": event.path + (f"?{query}" if query else "")})
         return error_response(404, f"no route for {app.current_event.http_method} {app.current_event.path}",
                               request_id())
 
