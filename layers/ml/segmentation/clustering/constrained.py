@@ -606,6 +606,32 @@ def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     return _silhouette_from_sums(distances @ onehot, labels)
 
 
+def silhouette_euclidean(X: np.ndarray, labels: np.ndarray, block_rows: int = 1024) -> float:
+    """The mean silhouette under the Euclidean distance (scikit-learn's silhouette_score, metric
+    "euclidean"), with the pairwise distances computed a block of rows at a time by the dot-product
+    expansion (one BLAS product per block, as scikit-learn's euclidean_distances) and reduced at once to
+    per-cluster sums (a product with the one-hot labels): never the whole matrix, no loop per point.
+    Labels need not be contiguous (a sample may miss a cluster)."""
+    X = np.asarray(X, dtype=np.float64)
+    _values, labels = np.unique(np.asarray(labels), return_inverse=True)
+    n, k = len(labels), int(labels.max()) + 1
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), labels] = 1.0
+    norms = np.einsum("ij,ij->i", X, X)
+    sums = np.empty((n, k))
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        squared = X[start:stop] @ X.T
+        squared *= -2.0
+        squared += norms[start:stop, None]
+        squared += norms[None, :]
+        np.maximum(squared, 0.0, out=squared)
+        distances = np.sqrt(squared, out=squared)
+        distances[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a point's distance to itself
+        sums[start:stop] = distances @ onehot
+    return _silhouette_from_sums(sums, labels)
+
+
 def _silhouette_from_sums(sums: np.ndarray, labels: np.ndarray) -> float:
     """The mean silhouette from the n x k sums of distances of every record to each cluster."""
     k = sums.shape[1]
