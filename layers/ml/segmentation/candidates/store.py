@@ -21,7 +21,13 @@ from typing import Any
 
 from segmentation.platform import dynamodb, settings
 from segmentation.platform.api import logger
-from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound, PlatformError
+from segmentation.platform.errors import (
+    Conflict,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+)
 
 PROFILE_FIELDS = ("years_experience", "desired_salary", "location", "education_level", "primary_skill", "skills",
                   "full_name", "email", "phone")
