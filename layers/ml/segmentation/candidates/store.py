@@ -27,6 +27,7 @@ from segmentation.platform.errors import (
     InvalidInput,
     NotFound,
     PlatformError,
+    TransientError,
 )
 
 PROFILE_FIELDS = ("years_experience", "desired_salary", "location", "education_level", "primary_skill", "skills",
@@ -105,17 +106,17 @@ def put_all(candidates: list[dict[str, Any]]) -> None:
                 raise Conflict(f"{len(taken)} candidate id(s) were created by another request meanwhile, "
                                f"nothing was written: {', '.join(taken[:20])}") from cancelled
             written += [c["candidate_id"] for c in chunk]
-    except PlatformError as error:
+    except Exception as error:  # whatever stopped the batch, what it wrote is deleted again
         if written:
             _roll_back(written, error)
-        if isinstance(error, Conflict):
-            raise
+        if not isinstance(error, DependencyUnavailable | TransientError):
+            raise  # a Conflict says so itself; anything else is the 500 of a bug, after the rollback
         undone = f", and the {len(written)} candidate(s) written before the failure were deleted again" if written else ""
         raise type(error)(f"{error}; nothing was written (a batch is all or nothing{undone}); retry the request") \
             from error
 
 
-def _roll_back(candidate_ids: list[str], cause: PlatformError) -> None:
+def _roll_back(candidate_ids: list[str], cause: Exception) -> None:
     """Delete the candidates a failed batch wrote (BatchWriteItem, unprocessed items retried), retried
     ROLLBACK_ATTEMPTS times; DependencyUnavailable naming the ids if they cannot be deleted."""
     keys = [(pk(i), "CANDIDATE") for i in candidate_ids]
