@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from segmentation.candidates import service
 from segmentation.candidates.schemas import BatchInvalid, CandidatesCreated, validate_batch
-from segmentation.platform.api import create_app, error_response, http_handler
+from segmentation.platform.api import create_app, current_caller, error_response, http_handler
 
 app = create_app()
 
@@ -22,7 +22,7 @@ def _invalid_batch(invalid: BatchInvalid) -> Response:
 def create(body: Annotated[dict[str, Any], Body(
         description="A candidate (CandidateCreate) or {\"candidates\": [CandidateCreate, ...]} (1..500).")]
            ) -> Response[CandidatesCreated]:
-    created = service.create_candidates(validate_batch(body))
+    created = service.create_candidates(validate_batch(body), created_by=current_caller(app))
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON,
                     body=CandidatesCreated(created=len(created), candidates=created))
 

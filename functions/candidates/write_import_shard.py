@@ -3,4 +3,5 @@
 from segmentation.candidates.pipeline_steps import write_import_shard
 from segmentation.platform.api import batch_handler
 
-handler = batch_handler(lambda shard: write_import_shard(shard["run_id"], shard["key"], shard["number"]))
+handler = batch_handler(lambda shard: write_import_shard(shard["run_id"], shard["key"], shard["number"],
+                                                           shard.get("principal")))

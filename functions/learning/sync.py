@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from segmentation.learning.events import MAX_BATCH
 from segmentation.learning.service import sync
-from segmentation.platform.api import create_app, http_handler
+from segmentation.platform.api import create_app, current_caller, http_handler
 
 app = create_app()
 
@@ -38,7 +38,7 @@ class SyncResponse(BaseModel):
 
 @app.post("/api/extension/learning/sync")
 def sync_events(request: SyncRequest) -> SyncResponse:
-    return SyncResponse(**sync(request.events))
+    return SyncResponse(**sync(request.events, caller=current_caller(app)))
 
 
 handler = http_handler(app)

@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 
+from tests.integration.conftest import http_client
+
 PROCESS = "/api/nl/process"
 
 
@@ -314,6 +316,51 @@ def test_first_party_upload_distributes_hashed_identifiers(http, stack, aws):
     data = payload["users"]["payload"]["data"]
     assert len(data) == queued["size"] and all(len(row[0]) == 64 for row in data)
     assert "example.invalid" not in json.dumps(payload)
+
+
+def test_writes_record_the_caller_session_upload_audience_export_distribution(http, stack, aws):
+    """Sessions, uploads, audiences, exports and distributions name who wrote them (issue 17): here the
+    non-admin demo user `demo-write`, and the admin `demo-admin` for what only an admin may do."""
+    import os
+
+    writer = http_client(stack, "write")
+    report = upload_csv(writer, stack, aws, "email", people_csv(600))
+    upload = aws("dynamodb").get_item(TableName=stack.ref("EntitiesTable"), Key={
+        "pk": {"S": f"UPLOAD#{report['upload_id']}"}, "sk": {"S": "UPLOAD"}})["Item"]
+    assert upload["created_by"]["S"] == upload["updated_by"]["S"] == "demo-write"
+    session_id, codes = suggested_session(writer, stack, aws, ["age", "sex"], PANEL)
+    assert session_item(stack, aws, session_id)["created_by"] == "demo-write"
+    body = process(writer, session_id, "confirm", confirmed_variables=codes, n_clusters=12).get_json()
+    assert body["status"] == "complete", body
+    session = session_item(stack, aws, session_id)
+    assert (session["created_by"], session["updated_by"]) == ("demo-write", "demo-write")
+    audience = http.get(f"/api/audiences/{body['audience_id']}").get_json()
+    assert audience["created_by"] == "demo-write"
+
+    function = stack.ref("AudiencesExportFunction")
+    variables = aws("lambda").get_function_configuration(FunctionName=function)["Environment"]["Variables"]
+    aws("lambda").update_function_configuration(FunctionName=function, Environment={"Variables": {
+        **variables, "EXPORT_INLINE_LIMIT": "100"}})  # staged in S3, not inline
+    try:
+        assert writer.get(f"/api/export/{body['audience_id']}?format=csv").status_code == 302
+    finally:
+        aws("lambda").update_function_configuration(FunctionName=function, Environment={"Variables": variables})
+        if "EXPORT_INLINE_LIMIT" not in variables:
+            os.environ.pop("EXPORT_INLINE_LIMIT", None)  # the in-process runtime applies it process-wide
+    staged = aws("s3").head_object(Bucket=stack.ref("ArtifactsBucket"),
+                                   Key=f"exports/{body['audience_id']}/audience_{body['audience_id']}.csv")
+    assert staged["Metadata"] == {"created-by": "demo-write"}
+
+    sent = http.post("/api/distribute", json={"audience_id": body["audience_id"], "platforms": ["meta"],
+                                              "segments": [0]}).get_json()  # distribution is admin's
+    assert sent["created_by"] == "demo-admin"
+    status = json.loads(aws("s3").get_object(Bucket=stack.ref("ArtifactsBucket"),
+                                             Key=f"outbox/{sent['distribution_id']}/status.json")["Body"].read())
+    assert status["created_by"] == "demo-admin"
+    for result in (r for r in sent["results"] if r["status"] == "queued"):
+        key = f"outbox/{sent['distribution_id']}/meta/{result['group_id']}.json"
+        assert json.loads(aws("s3").get_object(Bucket=stack.ref("ArtifactsBucket"), Key=key)["Body"].read())[
+            "created_by"] == "demo-admin"
 
 
 def test_refine_narrows_the_suggestions_and_keeps_the_history(http, stack, aws):

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from tests.conftest import ROOT
-from tests.integration.helpers import read_json, state_names, wait_for_executions
+from tests.integration.conftest import http_client
+from tests.integration.helpers import read_json, replace_function_code, state_names, wait_for_executions
 
 DEMO = ROOT / "models" / "candidates" / "demo" / "stackoverflow_candidates.csv"
 
@@ -77,6 +78,121 @@ def test_create_get_update_delete_and_a_batch_is_all_or_nothing(stack, http):
     assert http.delete("/api/candidates/c-1").status_code == 200
     assert http.get("/api/candidates/c-1").status_code == 404
     assert http.delete("/api/candidates/c-1").status_code == 404
+
+
+# The create function as deployed, with a DynamoDB failure injected at the boto level: the Nth
+# TransactWriteItems call of one request answers InternalServerError (botocore's retries never see it, as
+# when they are exhausted); FAIL_DELETES also fails every BatchWriteItem (the rollback's deletes).
+FAULT = '''
+
+from botocore.exceptions import ClientError
+from segmentation.platform import aws
+
+_real_handler = handler
+
+
+def _failure(operation):
+    return ClientError({"Error": {"Code": "InternalServerError", "Message": "injected fault"},
+                        "ResponseMetadata": {"HTTPStatusCode": 500}}, operation)
+
+
+def handler(event, context):
+    transactions = []
+
+    def transact(**_kwargs):
+        transactions.append(1)
+        if len(transactions) == FAIL_ON_TRANSACTION:
+            raise _failure("TransactWriteItems")
+
+    def batch_write(**_kwargs):
+        if FAIL_DELETES:
+            raise _failure("BatchWriteItem")
+
+    events = aws.client("dynamodb").meta.events
+    events.register("before-call.dynamodb.TransactWriteItems", transact, unique_id="fault-transact")
+    events.register("before-call.dynamodb.BatchWriteItem", batch_write, unique_id="fault-batch")
+    try:
+        return _real_handler(event, context)
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="fault-transact")
+        events.unregister("before-call.dynamodb.BatchWriteItem", unique_id="fault-batch")
+'''
+
+
+def faulty_create(fail_on: int, fail_deletes: bool) -> str:
+    return ((ROOT / "functions" / "candidates" / "create.py").read_text() + FAULT +
+            f"\nFAIL_ON_TRANSACTION = {fail_on}\nFAIL_DELETES = {fail_deletes}\n")
+
+
+def candidate_items(aws, stack, prefix: str) -> list[dict]:
+    return aws("dynamodb").scan(TableName=stack.ref("EntitiesTable"), FilterExpression="begins_with(pk, :p)",
+                                ExpressionAttributeValues={":p": {"S": f"CANDIDATE#{prefix}"}})["Items"]
+
+
+def candidate_item(aws, stack, candidate_id: str) -> dict:
+    return aws("dynamodb").get_item(TableName=stack.ref("EntitiesTable"), Key={
+        "pk": {"S": f"CANDIDATE#{candidate_id}"}, "sk": {"S": "CANDIDATE"}})["Item"]
+
+
+def test_a_batch_that_dynamodb_fails_midway_leaves_nothing_written_even_assigned(pool, http, aws):
+    assert train(http, aws, pool)["status"] == "SUCCEEDED"  # a promoted model: the batch is assigned at once
+    segments_before = {s["segment_id"]: s["size"] for s in body(http.get("/api/candidates/segments"))["segments"]}
+    replace_function_code(aws("lambda"), pool.ref("CandidatesCreateFunction"), "create",
+                          faulty_create(3, False))
+    batch = [{**row, "candidate_id": f"half-{row['candidate_id']}"} for row in demo_rows(250)]
+    status, answer = post(http, "/api/candidates", {"candidates": batch})  # transactions of 100, 100, 50
+    assert status == 503, answer
+    assert "nothing was written" in answer["message"] and "200 candidate(s) written before" in answer["message"]
+    assert "InternalServerError" in answer["message"]
+    assert candidate_items(aws, pool, "half-") == []  # the two transactions that succeeded were undone
+    for segment_id in segments_before:  # and no segment lists one of them
+        page = body(http.get(f"/api/candidates?segment_id={segment_id}&limit=100"))
+        while True:
+            assert not [c for c in page["items"] if c["candidate_id"].startswith("half-")]
+            if not page["next_cursor"]:
+                break
+            page = body(http.get(f"/api/candidates?segment_id={segment_id}&limit=100&cursor={page['next_cursor']}"))
+    assert body(http.get("/api/candidates?limit=1"))["items"]  # the pool itself is untouched
+
+    # the first transaction failing writes nothing to undo; the answer says so just as clearly
+    replace_function_code(aws("lambda"), pool.ref("CandidatesCreateFunction"), "create",
+                          faulty_create(1, False))
+    status, answer = post(http, "/api/candidates", {"candidates": batch})
+    assert status == 503 and "nothing was written" in answer["message"], answer
+    assert candidate_items(aws, pool, "half-") == []
+
+    # without the fault the same batch is written whole, assigned
+    replace_function_code(aws("lambda"), pool.ref("CandidatesCreateFunction"), "create",
+                          faulty_create(0, False))
+    status, created = post(http, "/api/candidates", {"candidates": batch})
+    assert status == 201 and created["created"] == 250
+    assert len(candidate_items(aws, pool, "half-")) == 250
+    assert all(c["segment_id"] in segments_before for c in created["candidates"])
+
+
+def test_a_failed_rollback_is_a_503_naming_the_ids_that_may_remain(stack, http, aws):
+    replace_function_code(aws("lambda"), stack.ref("CandidatesCreateFunction"), "create",
+                          faulty_create(2, True))
+    batch = [{"candidate_id": f"stuck-{i:03d}", "years_experience": i % 20} for i in range(150)]
+    status, answer = post(http, "/api/candidates", {"candidates": batch})
+    assert status == 503, answer
+    assert "deleting the 100 candidate(s) already written failed too" in answer["message"]
+    assert "stuck-000" in answer["message"]
+    assert len(candidate_items(aws, stack, "stuck-")) == 100  # what the message says may exist, does
+
+
+def test_writes_record_the_caller_and_an_update_keeps_the_creator(stack, http, aws):
+    writer = http_client(stack, "write")  # a non-admin caller: the demo user `demo-write`
+    assert post(writer, "/api/candidates", {"candidate_id": "by-1", "years_experience": 2})[0] == 201
+    assert post(writer, "/api/candidates", {"candidates": [{"candidate_id": "by-2"}, {"candidate_id": "by-3"}]})[0] \
+        == 201
+    for item in candidate_items(aws, stack, "by-"):
+        assert item["created_by"]["S"] == item["updated_by"]["S"] == "demo-write"
+    response = http.patch("/api/candidates/by-1", data=json.dumps({"years_experience": 3}),
+                          content_type="application/json")  # the admin user updates
+    assert response.status_code == 200, body(response)
+    item = candidate_item(aws, stack, "by-1")
+    assert (item["created_by"]["S"], item["updated_by"]["S"]) == ("demo-write", "demo-admin")
 
 
 def test_without_a_model_segments_and_predict_are_503_naming_the_file(stack, http):
@@ -179,6 +295,8 @@ def test_import_writes_valid_rows_reports_rejected_ones_and_trains(stack, http, 
     assert [(r["line"], r["errors"][0]["field"]) for r in report["rejected"]] == [
         (122, "years_experience"), (123, "desired_salary"), (124, "candidate_id")]
     assert body(http.get("/api/candidates/so-1"))["candidate_id"] == "so-1"
+    item = candidate_item(aws, stack, "so-1")  # an import's writes name the file they came from
+    assert item["created_by"]["S"] == item["updated_by"]["S"] == "import:candidates/import/pool 1.csv"
 
     [training] = wait_for_executions(aws("stepfunctions"), stack.ref("CandidatesTrainingStateMachine"), timeout=300)
     assert training["status"] == "SUCCEEDED", training.get("cause")

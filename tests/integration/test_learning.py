@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from localcloud.rules import fire_rule
 
-from tests.integration.conftest import STACK
+from tests.integration.conftest import STACK, http_client
 from tests.integration.helpers import wait_for_executions
 
 SYNC = "/api/extension/learning/sync"
@@ -155,6 +155,23 @@ def test_aggregator_reports_what_it_did(stack, http, aws):
     output = json.loads(execution["output"])
     assert (output["events"], output["profiles"], output["lookback_days"]) == (5, 1, 30)
     assert output["profiles_by_source"] == {"form": 1, "segment": 0, "family": 0, "none": 0}
+
+
+def test_writes_record_the_caller_and_the_aggregator_its_system_principal(stack, aws):
+    writer = http_client(stack, "write")  # a non-admin caller: the demo user `demo-write`
+    events = [event("jobs.ashbyhq.com", "by", "concise") for _ in range(5)]
+    assert sync(writer, events)["stored"] == 5
+    assert sync(http_client(stack, "admin"), events[:1])["duplicates"] == 1  # a re-sent event keeps its writer
+    item = aws("dynamodb").get_item(TableName=stack.ref("EventsTable"), Key={
+        "pk": {"S": f"LEARNEVT#{events[0]['event_id']}"}, "sk": {"S": "LEARNEVT"}})["Item"]
+    assert item["created_by"]["S"] == "demo-write"
+    aggregate(stack, aws)
+    profile = aws("dynamodb").get_item(TableName=stack.ref("EntitiesTable"), Key={
+        "pk": {"S": "LEARNFORM#jobs.ashbyhq.com#by"}, "sk": {"S": "PROFILE"}})["Item"]
+    assert profile["created_by"]["S"] == profile["updated_by"]["S"] == "system:learning-aggregator"
+    [run] = aws("dynamodb").query(TableName=stack.ref("EntitiesTable"), KeyConditionExpression="pk = :pk",
+                                  ExpressionAttributeValues={":pk": {"S": "LEARNRUN"}})["Items"]
+    assert run["created_by"]["S"] == "system:learning-aggregator"
 
 
 def test_aggregator_and_sync_publish_emf_metrics(stack, http, aws):

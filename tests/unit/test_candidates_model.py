@@ -9,7 +9,7 @@ from segmentation.candidates.features import normalize_skill
 from segmentation.candidates.files import parse_candidates
 from segmentation.candidates.matching import first_ids, match_ids
 from segmentation.candidates.model import CandidateModel, ModelArtifactError, features_of, segment_counts
-from segmentation.candidates.profiles import seniority
+from segmentation.candidates.profiles import build_profiles, seniority
 from segmentation.candidates.schemas import BatchInvalid, CandidateUpdate, validate_batch
 from segmentation.candidates.training import (
     TrainingDataError,
@@ -160,3 +160,37 @@ def test_files_report_rejected_rows_by_line_and_field():
     assert [r["line"] for r in parsed.rejected] == [2, 3] and parsed.rejected[1]["errors"][0]["field"] == "phone"
     with pytest.raises(ValueError, match="unknown column"):
         parse_candidates(b"id,shoe_size\nx,1\n", "x.csv")
+
+
+def test_profiles_counted_with_numpy_equal_counting_each_segment_in_python():
+    """build_profiles counts with bincounts over codes; a plain per-segment Counter is the reference."""
+    from collections import Counter
+
+    rng = np.random.default_rng(3)
+    records = [{"years_experience": None if i % 11 == 0 else float(rng.integers(0, 30)),
+                "desired_salary": None if i % 7 == 0 else float(rng.integers(30, 200) * 1000),
+                "location": [None, "Germany", "India", "Brazil"][i % 4], "education_level": ["BSc", "MSc"][i % 2],
+                "primary_skill": ["Back-end", "Front-end", "Data"][i % 3],
+                "skills": [s for s in ("python", "sql", "go", "react") if rng.random() < 0.4]} for i in range(400)]
+    labels = rng.integers(0, 3, size=400)
+    segments = build_profiles(records, labels, ["0", "1", "2"], normalized=True)
+    pool_locations = Counter(r["location"] for r in records if r["location"] is not None)
+    pool_skills = Counter(s for r in records for s in r["skills"])
+    for row, segment_id in enumerate(["0", "1", "2"]):
+        members = [records[i] for i in np.flatnonzero(labels == row)]
+        profile = segments[segment_id]["profile"]
+        assert segments[segment_id]["size"] == len(members)
+        years = [m["years_experience"] for m in members if m["years_experience"] is not None]
+        assert profile["years_experience"]["median"] == round(float(np.median(years)), 2)
+        assert profile["years_experience"]["missing_share"] == round(1 - len(years) / len(members), 4)
+        locations = Counter(m["location"] for m in members if m["location"] is not None)
+        expected = sorted(locations, key=lambda v: (-locations[v], v))[:3]
+        assert [r["value"] for r in profile["location"]] == expected
+        top = profile["location"][0]
+        assert top["share"] == round(locations[top["value"]] / len(members), 4)
+        assert top["pool_share"] == round(pool_locations[top["value"]] / len(records), 4)
+        skills = Counter(s for m in members for s in m["skills"])
+        for shown in profile["skills"]:
+            share = skills[shown["value"]] / len(members)
+            assert shown["share"] == round(share, 4)
+            assert shown["lift"] == round(share / (pool_skills[shown["value"]] / len(records)), 3)

@@ -21,6 +21,7 @@ from segmentation.clustering.constrained import (
     feasible_k_range,
     resolve_bounds,
     silhouette,
+    silhouette_euclidean,
 )
 from segmentation.clustering.features import encode_columns, encode_mixed
 from segmentation.platform.errors import InvalidInput
@@ -236,6 +237,15 @@ def test_silhouette_matches_scikit_learn():
     labels[:4] = [0, 1, 2, 3]
     distances = np.abs(X[:, None] - X[None]).sum(axis=2)
     assert silhouette(distances, labels) == pytest.approx(silhouette_score(distances, labels, metric="precomputed"))
+
+
+@pytest.mark.parametrize("block_rows", [7, 1024])
+def test_euclidean_silhouette_in_blocks_matches_scikit_learn(block_rows):
+    rng = np.random.default_rng(24)
+    X = np.hstack([rng.normal(size=(300, 2)), rng.integers(0, 2, size=(300, 12)).astype(float)])  # as one-hot
+    labels = rng.integers(0, 4, size=300) * 3  # not contiguous: a sample can miss a cluster
+    X[:10] = X[10]  # duplicates: zero distances besides the diagonal
+    assert silhouette_euclidean(X, labels, block_rows) == pytest.approx(silhouette_score(X, labels), abs=1e-12)
 
 
 def test_l1_silhouette_without_the_pairwise_matrix_matches_scikit_learn():

@@ -58,6 +58,7 @@ class Audience(BaseModel):
     total_records: int
     segments: list[dict[str, Any]]
     created_at: str
+    created_by: str | None = Field(None, description="Who confirmed it: the caller's token username (issue 17).")
 
 
 class UploadCreate(Strict):
@@ -85,3 +86,4 @@ class DistributeResponse(BaseModel):
     status: Literal["queued", "partial", "refused"]
     distribution_id: str
     results: list[dict[str, Any]]
+    created_by: str | None = Field(None, description="Who distributed: the caller's token username (issue 17).")

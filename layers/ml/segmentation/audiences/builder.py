@@ -155,22 +155,23 @@ def _grouped(suggestions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
 
 
 # ---------------------------------------------------------------- actions
-def start_session() -> dict[str, Any]:
-    session = sessions.start()
+def start_session(caller: str | None = None) -> dict[str, Any]:
+    session = sessions.start(caller)
     return {"session_id": session["session_id"], "status": "ready",
             "message": "Session initialized: describe your audience (action process, payload.input)",
             "expires_at": datetime.fromtimestamp(session["expires_at"], UTC).isoformat()}
 
 
-def process(session_id: str, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+def process(session_id: str, action: str, payload: dict[str, Any], caller: str | None = None) -> dict[str, Any]:
+    """An action on a session by `caller` (recorded as the session's updated_by, an audience's created_by)."""
     session = sessions.load(session_id)
     sessions.require_state(session, action)
     if action == "confirm":
-        return _confirm(session, payload)
-    return _suggest(session, action, payload)
+        return _confirm(session, payload, caller)
+    return _suggest(session, action, payload, caller)
 
 
-def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any]) -> dict[str, Any]:
+def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any], caller: str | None) -> dict[str, Any]:
     """process: search for the input in the chosen record set. refine: new input (or a new record set)
     searches again; confirmed_variables alone narrow the current suggestions to those codes; neither
     repeats the last search."""
@@ -198,7 +199,7 @@ def _suggest(session: dict[str, Any], action: str, payload: dict[str, Any]) -> d
     sessions.save(session, {"status": "variables_suggested", "query": query, "record_set": chosen,
                             "suggestions": suggestions, "confirmed_variables": None, "last_error": None},
                   {"action": action, "outcome": "variables_suggested", "input": query,
-                   "record_set": chosen["record_set"], "suggested": len(suggestions)})
+                   "record_set": chosen["record_set"], "suggested": len(suggestions)}, caller=caller)
     return {"status": "variables_suggested", "suggested_variables": _grouped(suggestions),
             "total_suggested": len(suggestions), "data_type": chosen["data_type"], "subtype": chosen["subtype"],
             "record_set": chosen["record_set"], "session_id": session["session_id"]}
@@ -272,7 +273,7 @@ def segment(recs: records.RecordSet, column_names: list[str], min_size: float, m
             "seconds": round(time.perf_counter() - started, 3)}
 
 
-def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def _confirm(session: dict[str, Any], payload: dict[str, Any], caller: str | None) -> dict[str, Any]:
     confirmed = payload.get("confirmed_variables")
     if not confirmed:
         raise InvalidInput("confirmed_variables is empty: pick codes from suggested_variables",
@@ -295,7 +296,7 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
         result = segment(recs, column_names, min_size, max_size, payload.get("n_clusters"))
     except (PlatformError, ValueError) as error:
         reason = str(error)
-        sessions.record_failure(session, "confirm", reason)
+        sessions.record_failure(session, "confirm", reason, caller)
         logger.info("clustering failed", extra={"session_id": session["session_id"], "reason": reason})
         if isinstance(error, PlatformError) and not isinstance(error, InvalidInput):
             raise
@@ -312,7 +313,7 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
                 "variables": variables, "bounds": {"min_size": min_size, "max_size": max_size},
                 "total_records": int(result["rows"].size), "record_set_size": recs.n, "k": result["k"],
                 "objective": result["objective"], "segments": result["segments"], "created_at": _now(),
-                "source": recs.source.get("title")}
+                "source": recs.source.get("title"), "created_by": caller}
     audience = plain(audience)
     store = ArtifactStore(settings.artifacts_bucket())
     store.put_bytes(f"{AUDIENCE_PREFIX}{audience_id}/assignment.json", json.dumps(
@@ -323,7 +324,7 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
     sessions.save(session, {"status": "complete", "confirmed_variables": confirmed, "audience_id": audience_id,
                             "last_error": None},
                   {"action": "confirm", "outcome": "complete", "audience_id": audience_id, "k": result["k"],
-                   "seconds": result["seconds"]}, also=[put])
+                   "seconds": result["seconds"]}, also=[put], caller=caller)
     return {"status": "complete", "segments": public_segments(audience), "audience_id": audience_id,
             "total_records": audience["total_records"], "data_type": chosen["data_type"],
             "record_set": chosen["record_set"], "session_id": session["session_id"]}

@@ -77,10 +77,12 @@ def filename(audience: dict[str, Any]) -> str:
     return f"audience_{audience['audience_id']}.csv"
 
 
-def stage_large(audience: dict[str, Any], body: str) -> str:
-    """Write the export to S3 and answer a presigned GET URL that downloads it as an attachment."""
+def stage_large(audience: dict[str, Any], body: str, caller: str | None = None) -> str:
+    """Write the export to S3 (object metadata `created-by`: the caller) and answer a presigned GET URL that
+    downloads it as an attachment."""
     key = f"{EXPORT_PREFIX}{audience['audience_id']}/{filename(audience)}"
-    ArtifactStore(settings.artifacts_bucket()).put_bytes(key, body.encode(), "text/csv")
+    ArtifactStore(settings.artifacts_bucket()).put_bytes(key, body.encode(), "text/csv",
+                                                         metadata={"created-by": caller} if caller else None)
     return aws.client("s3").generate_presigned_url("get_object", ExpiresIn=URL_SECONDS, Params={
         "Bucket": settings.artifacts_bucket(), "Key": key, "ResponseContentType": "text/csv",
         "ResponseContentDisposition": f'attachment; filename="{filename(audience)}"'})

@@ -20,13 +20,13 @@ OUTBOX_PREFIX = "outbox/"
 
 
 class OutboxConnector(distribution.Connector):
-    def __init__(self, platform: str, store: ArtifactStore, distribution_id: str):
+    def __init__(self, platform: str, store: ArtifactStore, distribution_id: str, created_by: str | None = None):
         super().__init__(platform)
-        self.store, self.distribution_id = store, distribution_id
+        self.store, self.distribution_id, self.created_by = store, distribution_id, created_by
 
     def push(self, audience_id: str, result: dict[str, Any]) -> dict[str, Any]:
         key = f"{OUTBOX_PREFIX}{self.distribution_id}/{self.platform}/{result['group_id']}.json"
-        self.store.put_json(key, {"audience_id": audience_id, **result})
+        self.store.put_json(key, {"audience_id": audience_id, "created_by": self.created_by, **result})
         return {"status": "queued", "location": f"s3://{self.store.bucket}/{key}"}
 
 
@@ -41,7 +41,8 @@ def _record_kind(audience: dict[str, Any]) -> str:
 
 
 def distribute(audience_id: str, platforms: list[str], group_ids: list[int] | None,
-               ad_category: str | None) -> dict[str, Any]:
+               ad_category: str | None, caller: str | None = None) -> dict[str, Any]:
+    """Build and queue the payloads; `caller` is recorded as created_by of the status and every payload."""
     audience = builder.get_audience(audience_id)
     known = {s["group_id"] for s in audience["segments"]}
     if group_ids is not None and (unknown := sorted(set(group_ids) - known)):
@@ -60,7 +61,7 @@ def distribute(audience_id: str, platforms: list[str], group_ids: list[int] | No
     store = ArtifactStore(settings.artifacts_bucket())
     results = []
     for platform in dict.fromkeys(platforms):
-        connector = OutboxConnector(platform, store, distribution_id)
+        connector = OutboxConnector(platform, store, distribution_id, caller)
         for s in chosen:
             result = distribution.build(platform, s, record_kind=kind, identifiers=members.get(s["group_id"]),
                                         variables=audience["variables"],
@@ -73,7 +74,7 @@ def distribute(audience_id: str, platforms: list[str], group_ids: list[int] | No
     statuses = {r["status"] for r in results}
     status = "queued" if statuses == {"queued"} else "refused" if "queued" not in statuses else "partial"
     summary = {"status": status, "distribution_id": distribution_id, "audience_id": audience_id,
-               "record_kind": kind, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+               "record_kind": kind, "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "created_by": caller,
                "platforms": {p: sorted({r["status"] for r in results if r["platform"] == p}) for p in platforms},
                "results": results}
     store.put_json(f"{OUTBOX_PREFIX}{distribution_id}/status.json", summary)

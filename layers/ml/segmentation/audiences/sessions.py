@@ -2,8 +2,8 @@
 
 EntitiesTable item NLSESSION#{id} / SESSION: status (initial | variables_suggested | complete), the last
 query and record set, the suggestions, the confirmed variables, audience_id, history (every action with
-its outcome), last_error, version (optimistic concurrency) and expires_at (epoch seconds, the table's
-TTL attribute). Sessions live 24 hours; DynamoDB's TTL deletes expired items late (up to days), so every
+its outcome), last_error, created_by / updated_by (the caller who started it / took the last action,
+issue 17), version (optimistic concurrency) and expires_at (epoch seconds, the table's TTL attribute). Sessions live 24 hours; DynamoDB's TTL deletes expired items late (up to days), so every
 read checks expires_at itself and answers 410 Gone.
 
 State machine (enforced with a conditional write on status and version):
@@ -40,14 +40,15 @@ def _key(session_id: str) -> dict[str, Any]:
     return dynamodb.key(f"NLSESSION#{session_id}", "SESSION")
 
 
-def start() -> dict[str, Any]:
+def start(caller: str | None = None) -> dict[str, Any]:
     session_id = str(uuid.uuid4())
     session = {"session_id": session_id, "status": "initial", "created_at": _now(), "version": 1,
-               "expires_at": int(time.time()) + SESSION_TTL_SECONDS, "history": []}
+               "expires_at": int(time.time()) + SESSION_TTL_SECONDS, "history": [], "created_by": caller,
+               "updated_by": caller}
     dynamodb.call("put_item", TableName=settings.entities_table(), ConditionExpression="attribute_not_exists(pk)",
                   Item=dynamodb.serialize({"pk": f"NLSESSION#{session_id}", "sk": "SESSION", "entity": "nl_session",
                                            **session}))
-    return session
+    return {k: v for k, v in session.items() if v is not None}
 
 
 def load(session_id: str) -> dict[str, Any]:
@@ -68,11 +69,13 @@ def require_state(session: dict[str, Any], action: str) -> None:
                        f"allowed in {', '.join(ALLOWED[action])}" + (f": {hint}" if hint else ""))
 
 
-def update_request(session: dict[str, Any], changes: dict[str, Any],
-                   event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the session after `changes` and `event`, the conditional UpdateItem request that writes it)."""
+def update_request(session: dict[str, Any], changes: dict[str, Any], event: dict[str, Any],
+                   caller: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the session after `changes` and `event` by `caller` (its updated_by; created_by is kept), the
+    conditional UpdateItem request that writes it)."""
     history = ([*session.get("history", []), {"at": _now(), **event}])[-HISTORY_LIMIT:]
-    updated = {**session, **changes, "history": history, "version": session["version"] + 1,
+    by = {"updated_by": caller} if caller else {}
+    updated = {**session, **changes, **by, "history": history, "version": session["version"] + 1,
                "expires_at": int(time.time()) + SESSION_TTL_SECONDS, "updated_at": _now()}
     names = [k for k in updated if k != "session_id"]
     set_parts = [f"#{k} = :{k}" for k in names if updated[k] is not None]
@@ -87,11 +90,11 @@ def update_request(session: dict[str, Any], changes: dict[str, Any],
 
 
 def save(session: dict[str, Any], changes: dict[str, Any], event: dict[str, Any],
-         also: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+         also: list[dict[str, Any]] | None = None, caller: str | None = None) -> dict[str, Any]:
     """Apply `changes` and append `event` to the history if nobody changed the session since it was read
     (409 otherwise), in one transaction with the `also` TransactItems (e.g. the audience's Put). Sliding
     expiry: each successful action keeps the session 24 hours from now."""
-    updated, request = update_request(session, changes, event)
+    updated, request = update_request(session, changes, event, caller)
     if also:
         try:
             dynamodb.transact([*also, {"Update": request}])
@@ -104,10 +107,10 @@ def save(session: dict[str, Any], changes: dict[str, Any], event: dict[str, Any]
     return updated
 
 
-def record_failure(session: dict[str, Any], action: str, reason: str) -> None:
+def record_failure(session: dict[str, Any], action: str, reason: str, caller: str | None = None) -> None:
     """Keep the session's state, record why the action failed (last_error and the history)."""
     try:
         save(session, {"last_error": {"action": action, "reason": reason, "at": _now()}},
-             {"action": action, "outcome": "failed", "reason": reason, "status": session["status"]})
+             {"action": action, "outcome": "failed", "reason": reason, "status": session["status"]}, caller=caller)
     except Conflict:
         pass  # another request moved the session on; its state is what it is

@@ -45,7 +45,7 @@ def _key(upload_id: str) -> tuple[str, str]:
     return f"UPLOAD#{upload_id}", "UPLOAD"
 
 
-def create(filename: str, subtype: str) -> dict[str, Any]:
+def create(filename: str, subtype: str, caller: str | None = None) -> dict[str, Any]:
     upload_id = str(uuid.uuid4())
     object_key = f"{UPLOAD_PREFIX}{upload_id}/source.csv"
     post = aws.client("s3").generate_presigned_post(
@@ -55,7 +55,7 @@ def create(filename: str, subtype: str) -> dict[str, Any]:
     now = time.time()
     item = {"upload_id": upload_id, "filename": filename, "subtype": subtype, "status": "awaiting_file",
             "object_key": object_key, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "expires_at": int(now) + RETENTION_DAYS * 86400}
+            "expires_at": int(now) + RETENTION_DAYS * 86400, "created_by": caller, "updated_by": caller}
     pk, sk = _key(upload_id)
     dynamodb.call("put_item", TableName=settings.entities_table(), ConditionExpression="attribute_not_exists(pk)",
                   Item=dynamodb.serialize({"pk": pk, "sk": sk, "entity": "upload", **item}))
@@ -204,8 +204,9 @@ def matched_columns(upload_id: str) -> list[dict[str, Any]]:
     return [{"code": c["code"], "column": c["name"]} for c in load_record_set(upload_id).columns if c.get("code")]
 
 
-def report(upload_id: str) -> dict[str, Any]:
-    """The upload and its validation report; validates the file the first time it is there."""
+def report(upload_id: str, caller: str | None = None) -> dict[str, Any]:
+    """The upload and its validation report; validates the file the first time it is there (the validation's
+    write records `caller`, who asked for the report then, as updated_by)."""
     item = _load_item(upload_id)
     if item["status"] != "awaiting_file":
         return item
@@ -222,7 +223,8 @@ def report(upload_id: str) -> dict[str, Any]:
         result, recs = validate(item["subtype"], text)
     if recs is not None:
         _save_record_set(upload_id, recs)
-    updated = {**item, **result, "validated_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    updated = {**item, **result, "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+               **({"updated_by": caller} if caller else {})}
     pk, sk = _key(upload_id)
     answer = dynamodb.conditional("put_item", TableName=settings.entities_table(),
                                   ConditionExpression="#s = :awaiting", ExpressionAttributeNames={"#s": "status"},

@@ -238,7 +238,7 @@ def validate_import(run_id: str, bucket: str, key: str) -> dict[str, Any]:
         raise
     _store().put_json(report, {"file": key, "run_id": run_id, "rows": parsed.rows, "accepted": len(parsed.accepted),
                                "rejected": parsed.rejected})
-    shards = _write_shards(run_id, "import", parsed.accepted)
+    shards = [{**shard, "principal": import_principal(key)} for shard in _write_shards(run_id, "import", parsed.accepted)]
     runs.write_record(run_id, status="RUNNING", counts={"rows": parsed.rows, "accepted": len(parsed.accepted),
                                                         "rejected": len(parsed.rejected), "shards": len(shards)},
                       report=report)
@@ -246,13 +246,19 @@ def validate_import(run_id: str, bucket: str, key: str) -> dict[str, Any]:
             "report": report, "shards": shards}
 
 
-def write_import_shard(run_id: str, key: str, number: int) -> dict[str, Any]:
-    """Upsert one shard of accepted rows (idempotent by candidate_id)."""
+def import_principal(key: str) -> str:
+    """Who an import's writes are recorded as (created_by/updated_by): the file, `import:{object key}`. An S3
+    notification names only the uploader's IAM principal, not a token's user, so the file stands for it."""
+    return f"import:{key}"
+
+
+def write_import_shard(run_id: str, key: str, number: int, principal: str | None = None) -> dict[str, Any]:
+    """Upsert one shard of accepted rows (idempotent by candidate_id), recorded as written by `principal`."""
     from concurrent.futures import ThreadPoolExecutor
 
     rows = _read_jsonl(key)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(store.upsert_profile, rows))
+        list(pool.map(lambda row: store.upsert_profile(row, principal), rows))
     _store().put_json(runs.stage_key(run_id, f"done/{number:05d}.json"), {"written": len(rows)})
     return {"number": number, "written": len(rows)}
 

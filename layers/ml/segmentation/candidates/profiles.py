@@ -19,6 +19,7 @@ Two segments with the same name get their segment id appended: "... (segment 3)"
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -28,9 +29,9 @@ from segmentation.candidates.features import CATEGORICAL, NUMERIC, normalize_ski
 TOP_CATEGORIES, TOP_SKILLS, SKILL_MIN_SHARE = 3, 5, 0.2
 
 
-def _numeric(values: list[float | None]) -> dict[str, Any]:
-    present = np.array([v for v in values if v is not None], dtype=np.float64)
-    missing = 1.0 - len(present) / max(len(values), 1)
+def _numeric(present: np.ndarray, count: int) -> dict[str, Any]:
+    """`present`: the values the `count` members gave (those who gave none left out)."""
+    missing = 1.0 - len(present) / max(count, 1)
     if not len(present):
         return {"median": None, "p10": None, "p90": None, "missing_share": round(missing, 4)}
     p10, median, p90 = np.quantile(present, [0.1, 0.5, 0.9])
@@ -38,12 +39,31 @@ def _numeric(values: list[float | None]) -> dict[str, Any]:
             "missing_share": round(missing, 4)}
 
 
-def _shares(counter: Counter, size: int, pool: Counter, pool_size: int) -> dict[str, tuple[float, float, float]]:
+def _shares(values: Sequence[Any], counts: np.ndarray, size: int, pool: np.ndarray,
+            pool_size: int) -> dict[Any, tuple[float, float, float]]:
+    """(share in the segment, share in the pool, lift) of every value the segment holds; `counts` and `pool`
+    are counts per value code (Python ints divide, so the shares are exactly count / size)."""
     out = {}
-    for value, count in counter.items():
-        share, pool_share = count / size, pool[value] / pool_size
-        out[value] = (share, pool_share, share / pool_share if pool_share else 0.0)
+    for code in np.flatnonzero(counts):
+        count, pool_count = int(counts[code]), int(pool[code])
+        share, pool_share = count / size, pool_count / pool_size
+        out[values[code]] = (share, pool_share, share / pool_share if pool_share else 0.0)
     return out
+
+
+def _codes(values: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
+    """Distinct values (first-seen order, None left out) and each value's code (-1 for None)."""
+    distinct = [v for v in dict.fromkeys(values) if v is not None]
+    index: dict[Any, int] = {v: i for i, v in enumerate(distinct)}
+    index[None] = -1
+    return distinct, np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+
+
+def _counts_per_segment(labels: np.ndarray, codes: np.ndarray, k: int, width: int) -> np.ndarray:
+    """k x width counts of each code among each segment's members (codes < 0 not counted)."""
+    kept = codes >= 0
+    flat = labels[kept].astype(np.int64) * width + codes[kept]
+    return np.bincount(flat, minlength=k * width).reshape(k, width)
 
 
 def _rows(shares: dict[str, tuple[float, float, float]], values: Sequence[str]) -> list[dict[str, Any]]:
@@ -65,32 +85,47 @@ def skill_display(raw_skills: Sequence[Sequence[str] | None]) -> dict[str, str]:
 def build_profiles(records: Sequence[dict[str, Any]], labels: np.ndarray, segment_ids: Sequence[str],
                    display: dict[str, str] | None = None, normalized: bool = False) -> dict[str, dict]:
     """{segment id: {name, size, share, profile}} for the segments of `segment_ids` (centroid order).
-    `display` maps a case-folded skill to the spelling names use (skill_display)."""
-    n = len(records)
+    `display` maps a case-folded skill to the spelling names use (skill_display). Counted in NumPy (one
+    pass over the records to encode them, bincounts per segment)."""
+    n, k = len(records), len(segment_ids)
+    labels = np.asarray(labels, dtype=np.int64)
+    sizes = np.bincount(labels, minlength=k) if n else np.zeros(k, dtype=np.int64)
+    numeric = {name: np.array([np.nan if r.get(name) is None else r.get(name) for r in records], dtype=np.float64)
+               for name in NUMERIC}
+    categorical = {}
+    for name in CATEGORICAL:
+        values, codes = _codes([r.get(name) for r in records])
+        counts = _counts_per_segment(labels, codes, k, len(values))
+        categorical[name] = (values, counts, counts.sum(axis=0))
     skills = [r.get("skills") or [] for r in records] if normalized else [skill_set(r.get("skills")) for r in records]
-    pool = {name: Counter(r.get(name) for r in records if r.get(name) is not None) for name in CATEGORICAL}
-    pool_skills = Counter(s for row in skills for s in row)
+    flat = list(chain.from_iterable(skills))
+    skill_values, skill_codes = _codes(flat)
+    skill_labels = np.repeat(labels, np.fromiter(map(len, skills), dtype=np.int64, count=n))
+    skill_counts = _counts_per_segment(skill_labels, skill_codes, k, len(skill_values))
+    pool_skills = skill_counts.sum(axis=0)
+    order = np.argsort(labels, kind="stable")  # members of each segment, in record order
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
     segments: dict[str, dict] = {}
     for row, segment_id in enumerate(segment_ids):
-        members = np.flatnonzero(labels == row)
+        members = order[bounds[row]:bounds[row + 1]]
         size = len(members)
-        profile: dict[str, Any] = {name: _numeric([records[i].get(name) for i in members]) for name in NUMERIC}
+        present = {name: column[members][~np.isnan(column[members])] for name, column in numeric.items()}
+        profile: dict[str, Any] = {name: _numeric(present[name], size) for name in NUMERIC}
         for name in CATEGORICAL:
-            counter = Counter(records[i].get(name) for i in members if records[i].get(name) is not None)
-            shares = _shares(counter, max(size, 1), pool[name], max(n, 1))
+            values, counts, pool = categorical[name]
+            shares = _shares(values, counts[row], max(size, 1), pool, max(n, 1))
             top = sorted(shares, key=lambda v: (-shares[v][0], v))[:TOP_CATEGORIES]
             profile[name] = _rows(shares, top)
-        counter = Counter(s for i in members for s in skills[i])
-        shares = _shares(counter, max(size, 1), pool_skills, max(n, 1))
+        shares = _shares(skill_values, skill_counts[row], max(size, 1), pool_skills, max(n, 1))
         common = [s for s in shares if shares[s][0] >= SKILL_MIN_SHARE]
         top = (sorted(common, key=lambda s: (-shares[s][2], s)) if common
                else sorted(shares, key=lambda s: (-shares[s][0], s)))[:TOP_SKILLS]
         profile["skills"] = _rows(shares, top)
-        salaries = [records[i].get("desired_salary") for i in members if records[i].get("desired_salary") is not None]
+        salaries = present["desired_salary"]
         segments[segment_id] = {"segment_id": segment_id, "size": int(size), "share": round(size / max(n, 1), 4),
                                 "profile": profile,
-                                "name": segment_name(profile, np.quantile(salaries, [0.25, 0.75]) if salaries else None,
-                                                     display or {})}
+                                "name": segment_name(profile, np.quantile(salaries, [0.25, 0.75]) if len(salaries)
+                                                     else None, display or {})}
     _disambiguate(segments)
     return segments
 

@@ -13,7 +13,7 @@ from segmentation.candidates.registry import CandidateRegistry, LatestCandidateM
 from segmentation.candidates.schemas import CandidateCreate
 from segmentation.platform import settings
 from segmentation.platform.api import logger
-from segmentation.platform.errors import Conflict, DependencyUnavailable, NotFound
+from segmentation.platform.errors import Conflict, DependencyUnavailable, InvalidInput, NotFound
 from segmentation.platform.storage import ArtifactStore
 
 SYNC_PREDICT_MAX = 2_000  # POST /segmentation/predict answers in the request up to this many candidates
@@ -51,10 +51,13 @@ def _with_names(candidate: dict[str, Any], model: CandidateModel | None) -> dict
     return {**candidate, "segment_name": segment["name"] if segment else None}
 
 
-def create_candidates(candidates: list[CandidateCreate]) -> list[dict[str, Any]]:
-    """One (409 if the id is taken) or a batch (409 naming every taken id; nothing written)."""
+def create_candidates(candidates: list[CandidateCreate], created_by: str | None = None) -> list[dict[str, Any]]:
+    """One (409 if the id is taken) or a batch (409 naming every taken id; all or nothing: a DynamoDB
+    failure midway is a 503 after the written part is deleted again, store.put_all). `created_by`: the
+    caller, recorded as created_by and updated_by."""
     stamp = store.now()
-    records = [{**c.model_dump(), "created_at": stamp, "updated_at": stamp, "version": 1} for c in candidates]
+    records = [{**c.model_dump(), "created_at": stamp, "updated_at": stamp, "version": 1, "created_by": created_by,
+                "updated_by": created_by} for c in candidates]
     model, problem = _model_or_none()
     if model is not None:
         for record, assignment in zip(records, assignment_of(model, records)):
@@ -69,7 +72,7 @@ def create_candidates(candidates: list[CandidateCreate]) -> list[dict[str, Any]]
         if taken:
             raise Conflict(f"{len(taken)} candidate id(s) exist already, nothing was written: "
                            f"{', '.join(taken[:20])}{' ...' if len(taken) > 20 else ''}")
-        store.put_many(records)
+        store.put_all(records)
     logger.info("candidates created", extra={"count": len(records), "assigned": model is not None})
     return [_with_names(store.public(r), model) for r in records]
 
@@ -85,8 +88,11 @@ def list_candidates(segment_id: str | None, limit: int, cursor: str | None) -> t
     return [_with_names(i, model) for i in items], next_cursor
 
 
-def update_candidate(candidate_id: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Partial update; a change to a feature re-assigns the candidate with the promoted model."""
+def update_candidate(candidate_id: str, changes: dict[str, Any], updated_by: str | None = None) -> dict[str, Any]:
+    """Partial update; a change to a feature re-assigns the candidate with the promoted model. `updated_by`:
+    the caller (created_by is kept)."""
+    if not changes:
+        raise InvalidInput("the update names no field", field="body")
     current = store.get(candidate_id)
     if set(changes) & set(FEATURES):
         model, problem = _model_or_none()
@@ -96,6 +102,8 @@ def update_candidate(candidate_id: str, changes: dict[str, Any]) -> dict[str, An
             changes = {**changes, "assignment_error": problem}
     else:
         model, _problem = _model_or_none()
+    if updated_by:
+        changes = {**changes, "updated_by": updated_by}
     return _with_names(store.public(store.update(candidate_id, current, changes)), model)
 
 

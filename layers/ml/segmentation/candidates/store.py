@@ -2,7 +2,9 @@
 
   CANDIDATE#{id} / CANDIDATE   the candidate: profile, contact fields, segment_id, segment_confidence,
                                segment_explanation, model_version, assigned_at, created_at, updated_at,
-                               version (optimistic locking), assignment_error (why it is unassigned)
+                               created_by, updated_by (the caller, issue 17; `import:{object key}` for
+                               the bulk import), version (optimistic locking), assignment_error (why it
+                               is unassigned)
       gsi1  CANDIDATE_SEGMENT#{segment_id or 'unassigned'} / {candidate_id}   list by segment
       gsi2  CANDIDATES / {candidate_id}                                       the whole pool (snapshots)
 
@@ -11,13 +13,22 @@ Reads on the request path are GetItem or Query on an index, never Scan. The pool
 bounds the import rate, not reads.
 """
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 from segmentation.platform import dynamodb, settings
-from segmentation.platform.errors import Conflict, InvalidInput, NotFound
+from segmentation.platform.api import logger
+from segmentation.platform.errors import (
+    Conflict,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+    PlatformError,
+    TransientError,
+)
 
 PROFILE_FIELDS = ("years_experience", "desired_salary", "location", "education_level", "primary_skill", "skills",
                   "full_name", "email", "phone")
@@ -25,6 +36,8 @@ ASSIGNMENT_FIELDS = ("segment_id", "segment_confidence", "segment_explanation", 
 PUBLIC_FIELDS = ("candidate_id", *PROFILE_FIELDS, *ASSIGNMENT_FIELDS, "assignment_error", "created_at", "updated_at")
 UNASSIGNED = "unassigned"
 LIVE = "attribute_exists(pk)"
+TRANSACTION_ITEMS = 100  # TransactWriteItems' limit per call
+ROLLBACK_ATTEMPTS = 3
 
 
 def now() -> str:
@@ -72,31 +85,77 @@ def existing_ids(candidate_ids: list[str]) -> list[str]:
     return sorted(found)
 
 
-def put_many(candidates: list[dict[str, Any]]) -> None:
-    """Write new candidates in BatchWriteItem calls (25 a call, unprocessed items retried)."""
-    dynamodb.batch_write(settings.entities_table(), [{"PutRequest": {"Item": dynamodb.serialize(_item(c))}}
-                                                     for c in candidates])
+def put_all(candidates: list[dict[str, Any]]) -> None:
+    """Create new candidates all or nothing (docs/candidates.md#batch-writes-are-all-or-nothing).
+
+    TransactWriteItems of up to TRANSACTION_ITEMS Puts, each conditioned on its id being free: a
+    transaction is written whole or not at all. When a later transaction fails (a DynamoDB failure that
+    botocore's retries did not cure, or an id taken meanwhile), the candidates the earlier transactions
+    wrote are deleted again before the error is raised, so the caller gets 503 (409 for a taken id) and
+    the pool is as it was. Only if that rollback itself fails ROLLBACK_ATTEMPTS times does the error
+    (503) name the ids that may remain."""
+    table, written = settings.entities_table(), []
+    try:
+        for start in range(0, len(candidates), TRANSACTION_ITEMS):
+            chunk = candidates[start:start + TRANSACTION_ITEMS]
+            try:
+                dynamodb.transact([{"Put": {"TableName": table, "Item": dynamodb.serialize(_item(c)),
+                                            "ConditionExpression": "attribute_not_exists(pk)"}} for c in chunk])
+            except dynamodb.TransactionCancelled as cancelled:
+                taken = [c["candidate_id"] for c, failed in zip(chunk, cancelled.failed) if failed]
+                raise Conflict(f"{len(taken)} candidate id(s) were created by another request meanwhile, "
+                               f"nothing was written: {', '.join(taken[:20])}") from cancelled
+            written += [c["candidate_id"] for c in chunk]
+    except Exception as error:  # whatever stopped the batch, what it wrote is deleted again
+        if written:
+            _roll_back(written, error)
+        if not isinstance(error, DependencyUnavailable | TransientError):
+            raise  # a Conflict says so itself; anything else is the 500 of a bug, after the rollback
+        undone = f", and the {len(written)} candidate(s) written before the failure were deleted again" if written else ""
+        raise type(error)(f"{error}; nothing was written (a batch is all or nothing{undone}); retry the request") \
+            from error
 
 
-def upsert_profile(candidate: dict[str, Any]) -> None:
-    """The bulk import's write: set the profile of `candidate_id`, creating it if new (created_at and an
-    existing assignment are kept), so importing the same file twice changes nothing but updated_at."""
+def _roll_back(candidate_ids: list[str], cause: Exception) -> None:
+    """Delete the candidates a failed batch wrote (BatchWriteItem, unprocessed items retried), retried
+    ROLLBACK_ATTEMPTS times; DependencyUnavailable naming the ids if they cannot be deleted."""
+    keys = [(pk(i), "CANDIDATE") for i in candidate_ids]
+    for attempt in range(ROLLBACK_ATTEMPTS):
+        try:
+            dynamodb.delete_keys(settings.entities_table(), keys)
+            logger.warning("batch create rolled back", extra={"deleted": len(keys), "cause": str(cause)})
+            return
+        except PlatformError as error:
+            logger.error("batch create rollback failed", extra={"attempt": attempt + 1, "error": str(error)})
+            time.sleep(0.1 * 2 ** attempt)
+    shown = ", ".join(candidate_ids[:20]) + (" ..." if len(candidate_ids) > 20 else "")
+    raise DependencyUnavailable(f"{cause}; the batch was interrupted and deleting the {len(candidate_ids)} "
+                                f"candidate(s) already written failed too, so these may exist: {shown}") from cause
+
+
+def upsert_profile(candidate: dict[str, Any], principal: str | None = None) -> None:
+    """The bulk import's write: set the profile of `candidate_id`, creating it if new (created_at, created_by
+    and an existing assignment are kept), so importing the same file twice changes nothing but updated_at.
+    `principal` is recorded as updated_by (and created_by of a new candidate)."""
     fields = {name: candidate.get(name) for name in PROFILE_FIELDS}
     set_values = {n: v for n, v in fields.items() if v is not None}
     removed = [n for n, v in fields.items() if v is None]
     stamp = now()
+    by = {"created_by", "updated_by"} if principal else set()
     names = {f"#{n}": n for n in (*fields, "created_at", "updated_at", "version", "candidate_id", "entity",
-                                  "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")}
+                                  "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", *by)}
     expression = ("SET " + ", ".join([f"#{n} = :{n}" for n in set_values] + [
         "#candidate_id = :candidate_id", "#entity = :entity", "#updated_at = :now",
         "#created_at = if_not_exists(#created_at, :now)", "#version = if_not_exists(#version, :zero) + :one",
         "#gsi1pk = if_not_exists(#gsi1pk, :unassigned)", "#gsi1sk = :candidate_id", "#gsi2pk = :pool",
-        "#gsi2sk = :candidate_id"]) + (" REMOVE " + ", ".join(f"#{n}" for n in removed) if removed else ""))
+        "#gsi2sk = :candidate_id"] + (["#created_by = if_not_exists(#created_by, :by)", "#updated_by = :by"]
+                                      if principal else [])) + (" REMOVE " + ", ".join(f"#{n}" for n in removed) if removed else ""))
     dynamodb.call("update_item", TableName=settings.entities_table(),
                   Key=dynamodb.key(pk(candidate["candidate_id"]), "CANDIDATE"), UpdateExpression=expression,
                   ExpressionAttributeNames=names, ExpressionAttributeValues=dynamodb.values(
                       **set_values, candidate_id=candidate["candidate_id"], entity="candidate", now=stamp, zero=0,
-                      one=1, unassigned=f"CANDIDATE_SEGMENT#{UNASSIGNED}", pool="CANDIDATES"))
+                      one=1, unassigned=f"CANDIDATE_SEGMENT#{UNASSIGNED}", pool="CANDIDATES",
+                      **({"by": principal} if principal else {})))
 
 
 def get(candidate_id: str) -> dict[str, Any]:

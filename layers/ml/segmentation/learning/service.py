@@ -19,12 +19,13 @@ def count_metric(name: str, value: int, **dimensions: str) -> None:
             metric.add_dimension(name=dimension, value=dimension_value)
 
 
-def sync(events: list[dict[str, Any]], store: EventStore | None = None) -> dict[str, Any]:
-    """Validate each event, store the valid ones once each; counts and the rejections by index."""
+def sync(events: list[dict[str, Any]], store: EventStore | None = None, caller: str | None = None) -> dict[str, Any]:
+    """Validate each event, store the valid ones once each (created_by: `caller`); counts and the rejections
+    by index."""
     store = store or EventStore()
     received_at = datetime.now(UTC).replace(microsecond=0)
     valid, rejected = validate_batch(events, received_at)
-    stored = sum(store.put_new(event) for event in valid)
+    stored = sum(store.put_new(event, caller) for event in valid)
     count_metric("LearningEventsStored", stored)
     count_metric("LearningEventsDuplicate", len(valid) - stored)
     count_metric("LearningEventsRejected", len(rejected))

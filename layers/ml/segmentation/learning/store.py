@@ -11,6 +11,9 @@ EntitiesTable, one item per form profile:
     gsi2pk = LEARNFORMS#<source or none>, gsi2sk = <host>#<schema_hash>   (GET profiles?source=)
 and one item per aggregator run:
     pk = LEARNRUN, sk = <finished_at>#<run_id>   (GET runs/latest: a Query, newest first, limit 1)
+Who wrote an item (issue 17): an event's created_by is the caller of the sync (the token's username);
+profiles and run summaries are written by the scheduled aggregator, created_by = updated_by =
+AGGREGATOR_PRINCIPAL.
 """
 
 import uuid
@@ -22,6 +25,7 @@ from segmentation.platform import dynamodb, settings
 from segmentation.platform.errors import ConfigurationError, NotFound
 
 DAY_SHARDS = 4
+AGGREGATOR_PRINCIPAL = "system:learning-aggregator"  # the scheduled job's writes (no token calls it)
 EVENT_RETENTION_DAYS = 180
 _EVENT_FIELDS = ("host", "schema_hash", "family", "segment_key", "gen_style_id", "feedback_status", "edit_chars")
 
@@ -42,8 +46,9 @@ class EventStore:
     def __init__(self, table: str | None = None):
         self.table = table or settings.events_table()
 
-    def put_new(self, event: dict[str, Any]) -> bool:
-        """Store one event unless its id is stored already; True when it was new."""
+    def put_new(self, event: dict[str, Any], created_by: str | None = None) -> bool:
+        """Store one event (written by `created_by`, the sync's caller) unless its id is stored already; True
+        when it was new (a re-sent event keeps its first writer)."""
         occurred = datetime.strptime(event["occurred_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         item = {
             "pk": f"LEARNEVT#{event['event_id']}", "sk": "LEARNEVT",
@@ -51,6 +56,7 @@ class EventStore:
             "gsi1sk": f"{event['occurred_at']}#{event['event_id']}",
             "expires_at": int((occurred + timedelta(days=EVENT_RETENTION_DAYS)).timestamp()),
             **{k: v for k, v in event.items() if v is not None},
+            **({"created_by": created_by} if created_by else {}),
         }
         stored = dynamodb.conditional("put_item", TableName=self.table, Item=dynamodb.serialize(item),
                                       ConditionExpression="attribute_not_exists(pk)")
@@ -90,7 +96,7 @@ def _profile_item(profile: dict[str, Any]) -> dict[str, Any]:
     return {"pk": _profile_pk(profile["host"], profile["schema_hash"]), "sk": "PROFILE",
             "gsi1pk": PROFILES_PARTITION, "gsi1sk": listing_key,
             "gsi2pk": f"{PROFILES_PARTITION}#{profile['style_hint']['source'] or 'none'}", "gsi2sk": listing_key,
-            **profile}
+            **profile, "created_by": AGGREGATOR_PRINCIPAL, "updated_by": AGGREGATOR_PRINCIPAL}
 
 
 class ProfileStore:
@@ -104,7 +110,8 @@ class ProfileStore:
         return dynamodb.strip_keys(item)
 
     def put_all(self, profiles: list[dict[str, Any]]) -> None:
-        """Write profiles with BatchWriteItem (25 a request), retrying unprocessed items with backoff."""
+        """Write profiles with BatchWriteItem (25 a request), retrying unprocessed items with backoff; each a
+        whole new item by the aggregator (AGGREGATOR_PRINCIPAL)."""
         dynamodb.batch_write(self.table, [{"PutRequest": {"Item": dynamodb.serialize(_profile_item(p))}}
                                           for p in profiles])
 
@@ -130,7 +137,8 @@ class RunStore:
         self.table = table or settings.entities_table()
 
     def put(self, summary: dict[str, Any]) -> None:
-        item = {"pk": RUNS_PARTITION, "sk": f"{summary['finished_at']}#{summary['run_id']}", **summary}
+        item = {"pk": RUNS_PARTITION, "sk": f"{summary['finished_at']}#{summary['run_id']}", **summary,
+                "created_by": AGGREGATOR_PRINCIPAL}
         dynamodb.call("put_item", TableName=self.table, Item=dynamodb.serialize(item))
 
     def latest(self) -> dict[str, Any]:

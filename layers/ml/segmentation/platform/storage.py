@@ -44,9 +44,12 @@ class ArtifactStore:
     def get_json(self, key: str) -> Any:
         return json.loads(self.get_bytes(key)[0])
 
-    def put_bytes(self, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+    def put_bytes(self, key: str, body: bytes, content_type: str = "application/octet-stream",
+                  metadata: dict[str, str] | None = None) -> None:
+        """`metadata`: S3 user metadata (x-amz-meta-*), e.g. who wrote the object."""
         try:
-            aws.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
+            aws.client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
+                                        **({"Metadata": metadata} if metadata else {}))
         except (ClientError, BotoCoreError) as error:
             raise _translate(error, self.bucket, key) from error
 
