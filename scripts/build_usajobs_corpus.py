@@ -11,8 +11,10 @@ summary and qualifications (split after ". ", "! ", "? ", at bullets, and where 
 without a space, "vacancy.This"):
 
 1. A sentence that occurs verbatim (case and spacing folded) in at least MIN_REPEATS announcements is
-   boilerplate, unless at least half of the announcements carrying it share a title word (then it describes
-   the occupation, e.g. the nursing grade requirements, and is kept).
+   boilerplate, unless at least half of the announcements carrying it share a word of their cleaned title
+   (then it describes the occupation, e.g. the nursing grade requirements, and is kept). Cleaned: without
+   grade codes and hiring phrases, so that "Direct Hire Authority" in 495 Air Force titles does not keep
+   the Air Force mission statement.
 2. A sentence matching BOILERPLATE_PATTERNS (hiring authorities, veterans' preference, citizenship, "click
    here", how to apply) is boilerplate wherever it occurs.
 
@@ -120,7 +122,7 @@ def boilerplate(records: list[dict]) -> set[str]:
     for sentence, owners in carriers.items():
         if len(owners) < MIN_REPEATS:
             continue
-        words = Counter(w for i in owners for w in _title_words(records[i]["title"]))
+        words = Counter(w for i in owners for w in _title_words(clean_title(records[i]["title"])))
         if not words or words.most_common(1)[0][1] * 2 < len(owners):
             marked.add(sentence)
     return marked
