@@ -8,7 +8,8 @@ of real ads that get cluster targeting (confidence >= 0.25); NMI/AMI of the ESCO
 against their ISCO major groups.
 
 The old model is the default before issue 15, read from git history (OLD_MODEL_COMMIT), so nothing extra
-is shipped for the comparison.
+is shipped for the comparison; so is the first ESCO + USAJOBS model (FIRST_MODEL_COMMIT: unbalanced corpus,
+token cap 128, k=18), to show what the occupational balance and the token cap changed.
 
 A cluster fits an occupation when its profile name matches the occupation's `name` pattern below AND its
 industry is one of the occupation's `industries` (what a recruiter sees: "Nurses & clinical care",
@@ -30,6 +31,7 @@ EVAL_SET = ROOT / "benchmarks" / "data" / "usajobs_eval.jsonl"
 ESCO = ROOT / "models" / "corpus" / "esco_occupations.jsonl"
 NEW_MODEL = ROOT / "models" / "text" / "default"
 OLD_MODEL_COMMIT = "de1554b"  # models/text/default as shipped before issue 15 (ESCO only, k=10)
+FIRST_MODEL_COMMIT = "45babc2"  # the first ESCO + USAJOBS default (5,189 ads unbalanced, cap 128, k=18)
 THRESHOLD = 0.25
 HEALTH = {"HEALTHCARE"}
 FIT = {
@@ -94,13 +96,13 @@ def off_domain_texts() -> list[str]:
     return texts
 
 
-def old_model_dir(target: Path) -> Path:
-    """The pre-issue-15 default model, written out of git history."""
-    listing = subprocess.run(["git", "ls-tree", "--name-only", f"{OLD_MODEL_COMMIT}:models/text/default"],
+def old_model_dir(target: Path, commit: str = OLD_MODEL_COMMIT) -> Path:
+    """The default model as of `commit` (the pre-issue-15 one by default), written out of git history."""
+    listing = subprocess.run(["git", "ls-tree", "--name-only", f"{commit}:models/text/default"],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     target.mkdir(parents=True, exist_ok=True)
     for name in listing:
-        data = subprocess.run(["git", "show", f"{OLD_MODEL_COMMIT}:models/text/default/{name}"], cwd=ROOT,
+        data = subprocess.run(["git", "show", f"{commit}:models/text/default/{name}"], cwd=ROOT,
                               capture_output=True, check=True).stdout
         (target / name).write_bytes(data)
     return target
@@ -194,7 +196,8 @@ def k10_nmi() -> list[tuple[str, str, str]]:
     esco_docs = parse_corpus(ESCO.read_bytes())
     both = esco_docs + parse_corpus((ROOT / "models" / "corpus" / "usajobs_ads.jsonl").read_bytes())
     rows = []
-    for name, documents in (("ESCO alone, token cap 128", esco_docs), ("ESCO + USAJOBS (ESCO part scored)", both)):
+    cap = TrainingParams.max_tokens
+    for name, documents in ((f"ESCO alone, token cap {cap}", esco_docs), ("ESCO + USAJOBS (ESCO part scored)", both)):
         texts = [document_text(d) for d in documents]
         embeddings = training_embedder()(texts)
         esco = [i for i, d in enumerate(documents) if d.label is not None]
@@ -221,11 +224,15 @@ def run() -> list[tuple[str, str, str]]:
     esco = (esco_docs, training_embedder()([document_text(d) for d in esco_docs]))
     off_domain = off_domain_texts()
     encoder = OnnxEncoder(default_encoder_dir())
+    results = {}
     with tempfile.TemporaryDirectory() as scratch:
-        old = TextModel.load(old_model_dir(Path(scratch) / "old"))
-        results = {"old default (ESCO only)": evaluate_model(old, encoder, ads, esco, off_domain)}
+        for name, commit in (("old default (ESCO only)", OLD_MODEL_COMMIT),
+                             ("first ESCO + USAJOBS model (unbalanced, cap 128)", FIRST_MODEL_COMMIT)):
+            model = TextModel.load(old_model_dir(Path(scratch) / commit, commit))
+            results[name] = evaluate_model(model, encoder, ads, esco, off_domain)
     new = TextModel.load(NEW_MODEL)
-    results["new default (ESCO + USAJOBS)"] = evaluate_model(new, encoder, ads, esco, off_domain)
+    results[f"new default (ESCO + balanced USAJOBS, cap {new.max_tokens})"] = evaluate_model(
+        new, encoder, ads, esco, off_domain)
     occupations = len({ad["occupation"] for ad in ads})
     described = (f"{len(ads)} ads over {occupations} occupations; {len(off_domain)} off-domain texts; every 10th "
                  f"ESCO description ({len(esco_docs[::10])})")

@@ -1,6 +1,10 @@
 """Choosing k for the default model (issue 15), on the cached training embeddings:
 
-    python benchmarks/k_sweep.py 10 12 14 16 18 20 24
+    python benchmarks/k_sweep.py [--max-tokens N] [--corpus PATH ...] 10 12 14 16 18 20 24
+
+Corpus: models/corpus/esco_occupations.jsonl + models/corpus/usajobs_ads.jsonl unless --corpus is given; embedded
+with the training-time embedder (ONNX fp32) at --max-tokens word pieces (default: TrainingParams.max_tokens),
+cached by text in .cache/embeddings.
 
 For each k: silhouette (3,000-point sample), seed stability (ARI between K-means seeds 42 and 43, n_init=3),
 ESCO NMI/AMI against the ISCO major groups, the smallest cluster's share, and how many clusters mix ESCO
@@ -8,8 +12,8 @@ descriptions and ads (10-90% ESCO). The reducer (hybrid) is fitted once. Rule us
 among the k whose stability ARI is >= 0.7 and whose smallest cluster holds >= 1% (the promotion gate).
 Results and the choice: docs/benchmarks.md ("Choosing k").
 """
+import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -22,9 +26,17 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
 ROOT = Path(__file__).resolve().parents[1]
-docs = [d for p in (ROOT / "models/corpus/esco_occupations.jsonl", ROOT / "models/corpus/usajobs_ads.jsonl") for d in parse_corpus(Path(p).read_bytes())]
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("--max-tokens", type=int, default=TrainingParams.max_tokens)
+parser.add_argument("--corpus", type=Path, action="append")
+parser.add_argument("k", type=int, nargs="+")
+args = parser.parse_args()
+corpora = args.corpus or [ROOT / "models/corpus/esco_occupations.jsonl", ROOT / "models/corpus/usajobs_ads.jsonl"]
+docs = [d for p in corpora for d in parse_corpus(Path(p).read_bytes())]
 texts = [document_text(d) for d in docs]
-emb = cached_embedder(onnx_embedder(max_tokens=128), ROOT / ".cache" / "embeddings", "onnx-128")(texts)
+emb = cached_embedder(onnx_embedder(max_tokens=args.max_tokens), ROOT / ".cache" / "embeddings",
+                      f"onnx-{args.max_tokens}")(texts)
+print(json.dumps({"documents": len(docs), "max_tokens": args.max_tokens}), flush=True)
 esco = np.array([d.label is not None for d in docs])
 truth = [d.label for d in docs if d.label is not None]
 p = TrainingParams()
@@ -38,7 +50,7 @@ def unit(c):
 
 
 
-for k in [int(x) for x in sys.argv[1:]]:
+for k in args.k:
     t = time.time()
     labs = []
     for seed in (42, 43):

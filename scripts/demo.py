@@ -393,7 +393,7 @@ def main() -> int:
         for component, status in health["components"].items():
             print(f"      {component:<18} {status}")
 
-    print(f"\n[3] POST {api}/segment (default model, trained on ESCO descriptions and 5,189 USAJOBS ads)")
+    print(f"\n[3] POST {api}/segment (default model, trained on ESCO descriptions and 3,245 USAJOBS ads)")
     segment_ads(api)
     status, body = post(f"{api}/segment", {"job_ad_text": "   "})
     print(f"    blank text -> {status} {body['message']}")

@@ -194,3 +194,15 @@ def test_build_profiles_names_are_unique_when_roles_collide():
     names = [profile["name"] for profile in profiles.values()]
     assert len(names) == len(set(names)) == 4
     assert all(name.startswith("Software developers") for name in (profiles["0"]["name"], profiles["3"]["name"]))
+
+
+def test_series_names_and_connectors_are_not_roles():
+    """Federal titles that name a series ("Public Health", "Budget Analysis", "Interdisciplinary") give no role,
+    and "Clerical and Assistant" gives assistant, not "and assistant" (names read "Nurses", not "Healths")."""
+    from segmentation.text.profiles import _heads
+
+    for title in ("Public Health", "Budget Analysis", "Interdisciplinary", "Program"):
+        assert _heads(title) == []
+    assert _heads("Management and Program Clerical and Assistant") == ["Assistant"]
+    assert _heads("Nurse (Public Health)") == ["Nurse"]
+    assert _heads("Police Officer") == ["Officer", "Police Officer"]

@@ -38,8 +38,12 @@ GENERIC_ROLES = frozenset(["officer", "supervisor", "worker", "manager", "specia
                            "clerk", "inspector", "coordinator", "director", "chief", "professional", "associate",
                            "consultant", "advisor", "adviser", "agent", "member", "staff", "employee", "helper",
                            "attendant", "lead", "head", "expert", "controller", "trainee", "intern", "maker"])
-# A title whose last word is a field, an activity or a code names no role.
-_NOT_A_ROLE = re.compile(r"\d|(?:ment|tion|sion|ance|ence|ship|ity|ing|ics)$", re.IGNORECASE)
+# A title whose last word is a field, an activity or a code names no role ("Public Health", "Budget Analysis",
+# "Interdisciplinary", "Program": federal titles that name a series, not a job).
+_NOT_A_ROLE = re.compile(r"\d|(?:ment|tion|sion|ance|ence|ship|ity|ing|ics|ysis)$|^(?:health|program|programs|"
+                         r"interdisciplinary|general|services)$", re.IGNORECASE)
+# Words that cannot open a two-word role ("Clerical and Assistant" -> assistant, not "and assistant").
+_CONNECTORS = frozenset(["and", "or", "&", "of", "the", "to"])
 # Words after which a title names the field, not the role: "head of sales", "teacher in primary education".
 _ROLE_END = frozenset(["of", "for", "in", "at", "with"])
 _TITLE_WORD = re.compile(r"[^\W_][\w'+#.-]*")
@@ -197,7 +201,7 @@ def _heads(title: str | None) -> list[str]:
     words = _role_words(title or "")
     if not words or _NOT_A_ROLE.search(words[-1]):  # "Program Management", "SSA-4100": a field or a code
         return []
-    roles = [" ".join(words[-n:]) for n in (1, 2) if len(words) >= n]
+    roles = [" ".join(words[-n:]) for n in (1, 2) if len(words) >= n and (n == 1 or words[-2].lower() not in _CONNECTORS)]
     return [role for role in roles if " " not in role or seniority_of(role) == "mid"]
 
 

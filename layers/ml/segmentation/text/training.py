@@ -42,7 +42,9 @@ class TrainingParams:
     n_neighbors: int = 15  # umap
     alpha: float = 0.5  # hybrid: weight of the TF-IDF/LSA view
     lsa_components: int = 50  # hybrid
-    max_tokens: int | None = 128  # word pieces embedded per text (the model's fine-tuning length; measured)
+    # Word pieces embedded per text, at training and serving alike (the manifest's parameters.max_tokens): 256,
+    # the encoder's limit; 128 and 192 cut real ads as posted too early (docs/text-segmentation.md, "Token cap").
+    max_tokens: int | None = 256
     seed: int = 42
     stability_seed: int = 43
     gates: QualityGates = field(default_factory=QualityGates)
