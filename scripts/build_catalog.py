@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     variables = acs_variables + build.gss_variables(gss_rows, bases)
     encoder = OnnxEncoder(default_encoder_dir(), quantized=ENCODER_QUANTIZED)
     name = encoder_model_file()
-    embed = build.cached_embedder(lambda texts: encoder.embed(texts, batch_size=64), EMBEDDING_CACHE,
+    embed = build.cached_embedder(lambda texts: encoder.embed(texts), EMBEDDING_CACHE,
                                   encoder.manifest["files"][name])
     result = build.build_files(variables, embed, {name: encoder.manifest["files"][name]}, inputs, counts, args.index)
     build.write_files(out_dir, result.files)

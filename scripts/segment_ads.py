@@ -1,12 +1,11 @@
 """Segment job ads with a trained model: JSON Lines {"id", "text"} on stdin, one /segment response
 (with "id") per line on stdout, through the same serving code as POST /segment.
 
-    python scripts/segment_ads.py --model DIR [--batch-size 32] [--fp32] < ads.jsonl
+    python scripts/segment_ads.py --model DIR [--fp32] < ads.jsonl
 
-Throughput: the ads are embedded in chunks of CHUNK; within a chunk they are sorted by length into batches
-(little padding), and the next chunk is tokenised on a worker thread while the current one runs through the
-encoder (segmentation.text.encoder). Texts are cut to the model's token cap (128 word pieces for the
-default model). Malformed lines are reported on stderr by line number; the rest are segmented (exit 1).
+Throughput: the ads are segmented in chunks of CHUNK; the encoder (segmentation.text.encoder) runs each ad
+alone on one of its worker threads (one per core), so an ad's result never depends on the ads around it.
+Texts are cut to the model's token cap (256 word pieces for the default model). Malformed lines are reported on stderr by line number; the rest are segmented (exit 1).
 """
 
 import argparse
@@ -27,7 +26,6 @@ CHUNK = 2048
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--fp32", action="store_true", help="use the fp32 encoder instead of int8")
     args = parser.parse_args(argv)
     try:
@@ -45,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"segment_ads: line {error['line']}: {error['error']}", file=sys.stderr)
     for start in range(0, len(ads), CHUNK):
         chunk = ads[start:start + CHUNK]
-        results = segmenter.segment([ad["text"] for ad in chunk], args.batch_size)
+        results = segmenter.segment([ad["text"] for ad in chunk])
         sys.stdout.write("".join(json.dumps({"id": ad["id"], **result}, ensure_ascii=False) + "\n"
                                  for ad, result in zip(chunk, results)))
     return 1 if errors else 0

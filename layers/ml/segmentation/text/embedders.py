@@ -36,10 +36,9 @@ def sentence_transformers_embedder(batch_size: int = 64, max_tokens: int | None 
     return embed
 
 
-def onnx_embedder(quantized: bool = False, batch_size: int = 32, encoder_dir: Path | None = None,
-                  max_tokens: int | None = None):
+def onnx_embedder(quantized: bool = False, encoder_dir: Path | None = None, max_tokens: int | None = None):
     encoder = OnnxEncoder(encoder_dir or default_encoder_dir(), quantized=quantized)
-    return lambda texts: encoder.embed(texts, batch_size=batch_size, max_tokens=max_tokens)
+    return lambda texts: encoder.embed(texts, max_tokens=max_tokens)
 
 
 def make_embedder(kind: str, max_tokens: int | None = None):

@@ -27,10 +27,14 @@ OUTPUT = "sentence_embedding"
 # runs no faster on this CPU, and int8 agrees with it on 99.0% of held-out ads).
 QUANTIZED = True
 
-# Texts tokenised together: the next chunk is tokenised on a worker thread while the current one runs
-# through the graph (the tokenizer and onnxruntime both release the GIL), and each chunk is sorted by length
-# into batches so that little compute goes to padding.
-CHUNK_BATCHES = 8
+# Each text runs through the graph alone, as a batch of one with no padding, on one of `workers` threads
+# (onnxruntime releases the GIL; each run is single-threaded). Two reasons, both measured
+# (docs/benchmarks.md, "text-serving"): int8 quantises activations per batch tensor, so in a padded batch
+# an ad's embedding moved with its neighbours (cosine 0.992 batched vs alone: the same ad could change
+# cluster with the company it was sent in); alone, it is the same in /segment, the batch job, scripts and
+# training. And on 2 cores, two single-threaded runs side by side embed about twice as many 150-word ads
+# per second as one two-threaded padded batch of 32.
+CHUNK = 256  # texts tokenised at a time (bounds memory for any input size)
 
 # Fixed inputs whose embeddings identify the encoder a model was trained with.
 PROBE_SENTENCES = (
@@ -95,21 +99,19 @@ class OnnxEncoder:
         tokenizer_json = read_verified(model_dir, self.manifest, TOKENIZER)
 
         self._tokenizer = Tokenizer.from_str(tokenizer_json.decode("utf-8"))
-        # The shipped tokenizer pads to a fixed 128; pad per batch ourselves instead.
-        padding = self._tokenizer.padding or {}
-        self._pad_id = padding.get("pad_id", 0)
-        self._tokenizer.no_padding()
+        self._tokenizer.no_padding()  # the shipped tokenizer pads to a fixed 128; each text runs alone, unpadded
         self.max_tokens = 0
         self.default_max_tokens = max_tokens
         self._truncate(max_tokens)
 
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokenizing: ThreadPoolExecutor | None = None
+        self.workers = threads or os.cpu_count() or 1
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def dim(self) -> int:
@@ -128,50 +130,33 @@ class OnnxEncoder:
     def tokenize(self, texts: Sequence[str]) -> list:
         return self._tokenizer.encode_batch(list(texts))
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32, max_tokens: int | None = None) -> np.ndarray:
+    def embed(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
         """Embeddings of `texts`, shape (len(texts), dim), in input order; each text is cut to `max_tokens`
-        word pieces (default: the cap given to the constructor, else the encoder's own limit, 256)."""
+        word pieces (default: the cap given to the constructor, else the encoder's own limit, 256). A text's
+        embedding never depends on the other texts it is sent with."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings, not a single string")
         self._truncate(max_tokens or self.default_max_tokens)
         texts = list(texts)
         result = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not texts:
+        if len(texts) == 1:
+            result[0] = self._run(self.tokenize(texts)[0])
             return result
-        chunk = batch_size * CHUNK_BATCHES
-        starts = list(range(0, len(texts), chunk))
-        if len(starts) == 1:
-            self._encode_chunk(self.tokenize(texts), 0, batch_size, result)
-            return result
-        if self._tokenizing is None:
-            self._tokenizing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tokenize")
-        pending = self._tokenizing.submit(self.tokenize, texts[:chunk])
-        for start in starts:
-            encodings = pending.result()
-            if start + chunk < len(texts):
-                pending = self._tokenizing.submit(self.tokenize, texts[start + chunk:start + 2 * chunk])
-            self._encode_chunk(encodings, start, batch_size, result)
+        if texts and self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="encode")
+        for start in range(0, len(texts), CHUNK):
+            encodings = self.tokenize(texts[start:start + CHUNK])
+            # Longest first, so the last runs to finish are short ones and no worker idles long at the end.
+            order = sorted(range(len(encodings)), key=lambda i: -len(encodings[i].ids))
+            for row, vector in zip(order, self._pool.map(self._run, [encodings[i] for i in order])):
+                result[start + row] = vector
         return result
 
-    def _encode_chunk(self, encodings: list, offset: int, batch_size: int, result: np.ndarray) -> None:
-        # Batches of similar length waste little compute on padding.
-        order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            rows = order[start:start + batch_size]
-            result[[offset + i for i in rows]] = self._run([encodings[i] for i in rows])
-
-    def _run(self, batch: list) -> np.ndarray:
-        width = max(len(e.ids) for e in batch)
-        input_ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
-        attention_mask = np.zeros((len(batch), width), dtype=np.int64)
-        token_type_ids = np.zeros((len(batch), width), dtype=np.int64)
-        for row, encoding in enumerate(batch):
-            n = len(encoding.ids)
-            input_ids[row, :n] = encoding.ids
-            attention_mask[row, :n] = 1
-            token_type_ids[row, :n] = encoding.type_ids
-        feeds = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
-        return self._session.run([OUTPUT], {k: v for k, v in feeds.items() if k in self._inputs})[0]
+    def _run(self, encoding) -> np.ndarray:
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                 "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64)}
+        return self._session.run([OUTPUT], {k: v for k, v in feeds.items() if k in self._inputs})[0][0]
 
 
 def fingerprint(encoder: OnnxEncoder) -> list[list[float]]:

@@ -51,8 +51,8 @@ class Segmenter:
                                         "one deployed (encoder fingerprint mismatch)")
         self.model, self.encoder, self.threshold = model, encoder, threshold
 
-    def segment(self, texts: Sequence[str], batch_size: int = 32) -> list[dict[str, Any]]:
-        embeddings = self.encoder.embed(texts, batch_size=batch_size, max_tokens=self.model.max_tokens)
+    def segment(self, texts: Sequence[str]) -> list[dict[str, Any]]:
+        embeddings = self.encoder.embed(texts, max_tokens=self.model.max_tokens)
         assignment = self.model.assign(embeddings, texts)
         results = []
         for text, cluster, confidence in zip(texts, assignment.cluster_ids, assignment.confidence):
