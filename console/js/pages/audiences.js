@@ -242,10 +242,10 @@ function SegmentCard({ segment: s }) {
   return html`<article class="seg-card" data-segment=${s.group_id} style=${`border-left:6px solid ${colour(s.group_id)}`}>
     <h3>${s.name}</h3>
     <p><strong>${num(s.size)}</strong> records · <span data-testid="share">${s.size_percentage}%</span> of the audience
-      ${s.weighted_percentage !== undefined ? html`<small class="muted">(${s.weighted_percentage}% weighted)</small>` : ""}</p>
+      ${s.weighted_percentage !== undefined ? html`${" "}<small class="muted">(${s.weighted_percentage}% weighted)</small>` : ""}</p>
     <ul class="chips">${(s.dominantTraits || []).map((t) => html`<li>${t}</li>`)}</ul>
     ${(s.traits || []).length ? html`<h4>Traits (index: 100 = the whole record set)</h4>
-      <table class="data traits"><tbody>${s.traits.map((t) => html`<tr><td>${t.label}</td>
+      <table class="data traits"><tbody>${s.traits.slice(0, 4).map((t) => html`<tr><td>${t.label}</td>
         <td>${t.share !== undefined ? pct(t.share) : t.mean !== undefined ? Number(t.mean).toLocaleString(undefined, { maximumFractionDigits: 1 }) : ""}</td>
         <td><span class=${`index ${t.index >= 100 ? "over" : "under"}`}>${t.index}</span></td></tr>`)}</tbody></table>` : ""}
     <h4>Lifestyle</h4>
