@@ -4,6 +4,7 @@ the API's projection, lifestyle groups and diversity), download the export and d
 per-platform results; bad input shows the API's message at its field; no sideways scroll at 390 px."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -88,14 +89,14 @@ def test_the_whole_builder_flow_from_words_to_distribution(console, cloud):
     expect(page.locator("canvas[data-chart='Segment scatter']")).to_have_attribute(
         "data-points", str(projection["sampled"] + len(projection["centers"])))
     expect(page.get_by_test_id("audience-summary")).to_contain_text(f"{audience['total_records']:,} records")
-    console.screenshot("audiences-segments")
+    console.screenshot("audiences-segments", element=page.locator("section[aria-labelledby='segments']"))
 
     # export: a real download of what GET /api/export/{audience_id} answers
     with page.expect_download(timeout=120_000) as downloaded:
         page.get_by_role("button", name="Download CSV").click()
     download = downloaded.value
     assert download.suggested_filename == f"audience_{audience['audience_id']}.csv"
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     assert text.startswith(f"# audience_id: {audience['audience_id']}\n")
     assert f"# query: {QUERY}" in text and f"# segments: {len(segments)}" in text
     header = next(line for line in text.splitlines() if not line.startswith("#"))
@@ -120,7 +121,7 @@ def test_the_whole_builder_flow_from_words_to_distribution(console, cloud):
         for status in set(statuses):
             expect(row).to_contain_text(f"{statuses.count(status)} {status.replace('_', ' ')}")
     expect(shown.locator("table.distribution tbody tr")).to_have_count(len(result["results"]))
-    console.screenshot("audiences-distribute")
+    console.screenshot("audiences-distribute", element=page.locator(".layout-2.tight", has=shown))
 
     page.set_viewport_size({"width": 390, "height": 844})
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -47,7 +47,7 @@ def test_target_a_candidate_segment_and_it_stays_targeted(console, cloud, job):
     save.click()
     expect(form.locator(".notice.ok")).to_contain_text("targets 1 candidate segment.")
     assert cloud.http.get(f"/api/jobs/{job}").json()["targetCandidateSegments"] == [best["segment_id"]]
-    console.screenshot("jobs-candidate-segments")
+    console.screenshot("jobs-candidate-segments", element=section)
 
     page.reload()
     row = page.locator(f"table.job-segments tr[data-candidate-segment='{best['segment_id']}']")
