@@ -156,3 +156,37 @@ def test_bad_input_shows_the_apis_message_at_the_field(console):
     confirm.get_by_label("Max segment size").fill("0.10")
     confirm.get_by_role("button", name="Build segments").click()
     expect(confirm.locator("#confirmed-error")).to_contain_text("confirmed_variables is empty")
+
+
+def people_csv(n: int) -> bytes:
+    lines = ["email,age,degree,partyid"]
+    lines += [f"fake.person{i:05d}@example.invalid,{18 + (i * 7) % 70},{['high school', 'bachelor', 'graduate'][i % 3]},{i % 7}"
+              for i in range(n)]
+    lines.append("broken-address,40,graduate,1")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_first_party_upload_becomes_segments(console):
+    page = console.open("audiences")
+    page.get_by_role("radiogroup", name="Data type").get_by_label("First party").check()
+    page.get_by_label("Subtype").select_option("email")
+    page.get_by_label("First-party file (CSV)").set_input_files(
+        {"name": "crm.csv", "mimeType": "text/csv", "buffer": people_csv(600)})
+    page.get_by_role("button", name="Upload").click()
+    report = page.get_by_test_id("upload-report")
+    expect(report).to_have_attribute("data-status", "validated", timeout=60_000)
+    expect(report).to_contain_text("600 of 601 rows accepted")
+    expect(report.locator("table.upload-columns")).to_contain_text("gss.age")
+    upload_id = page.get_by_label("Upload id").input_value()
+    assert re.fullmatch(r"[0-9a-f-]{36}", upload_id)
+
+    suggested = describe(page, "young graduates")
+    assert suggested["record_set"] == "upload"
+    with page.expect_response(is_process("confirm"), timeout=180_000) as answered:
+        page.get_by_role("button", name="Build segments").click()
+    assert answered.value.status == 200, answered.value.text()
+    audience = answered.value.json()
+    expect(page.locator("[data-segment]")).to_have_count(len(audience["segments"]))
+    expect(page.locator("[data-segment]").first).to_contain_text("No lifestyle groups for this record set")
+    expect(page.locator("canvas[data-chart='Segment scatter']")).to_have_attribute(
+        "data-points", str(audience["projection"]["sampled"] + len(audience["projection"]["centers"])))

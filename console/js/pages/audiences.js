@@ -118,9 +118,57 @@ function DataTypeSelector({ dataType, subtype, uploadId, error, onChange, onSubt
     <div class="row">
       <${Field} label="Subtype" name="payload.subtype" value=${subtype} onInput=${onSubtype} options=${subtypes} error=${error} />
       ${needsUpload || dataType === "clean_room" ? html`<${Field} label="Upload id" name="payload.upload_id" value=${uploadId} onInput=${onUpload} error=${error}
-        hint=${needsUpload ? "A validated upload (POST /api/audiences/uploads)" : "Optional: a validated upload; none uses the panel"} />` : ""}
+        hint=${needsUpload ? "A validated upload: send a CSV below" : "Optional: a validated upload; none uses the panel"} />` : ""}
     </div>
+    ${needsUpload || dataType === "clean_room" ? html`<${Upload} subtype=${subtype || "email"} onValidated=${onUpload} />` : ""}
   </fieldset>`;
+}
+
+// A first-party CSV: POST /api/audiences/uploads gives a presigned S3 POST; the file goes straight to S3
+// (no-cors: the page needs no answer from S3), then the validation report is read until it is ready.
+function Upload({ subtype, onValidated }) {
+  const [file, setFile] = useState(null);
+  const [report, setReport] = useState(null);
+  const [run, busy, error] = useAction();
+  const [phase, setPhase] = useState("");
+  const send = () => run(async () => {
+    setReport(null);
+    setPhase("Asking for an upload ticket…");
+    const ticket = await api.post("/api/audiences/uploads", { filename: file ? file.name : "", subtype });
+    if (file.size > ticket.max_bytes) throw new Error(`${file.name} is ${num(file.size)} bytes; at most ${num(ticket.max_bytes)}`);
+    const form = new FormData();
+    Object.entries(ticket.fields).forEach(([k, v]) => form.append(k, v));
+    form.append("file", file);
+    setPhase(`Sending ${file.name} (${num(file.size)} bytes) to storage…`);
+    await fetch(ticket.url, { method: "POST", body: form, mode: "no-cors" });
+    setPhase("Validating the file…");
+    let current = await api.get(`/api/audiences/uploads/${ticket.upload_id}`);
+    const started = Date.now();
+    while (current.status === "awaiting_file" && Date.now() - started < 30000) {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      current = await api.get(`/api/audiences/uploads/${ticket.upload_id}`);
+    }
+    setReport(current);
+    if (current.status === "validated") onValidated(current.upload_id);
+  }).finally(() => setPhase(""));
+  return html`<div class="stack upload">
+    <div class="field"><label for="upload-file">First-party file (CSV)</label>
+      <input id="upload-file" type="file" accept=".csv,text/csv" onChange=${(e) => setFile(e.target.files[0] || null)} />
+      <small class="hint">A header row naming the ${subtype} column, then attribute columns (e.g. age, degree); at least 100 rows</small></div>
+    <button type="button" class="secondary" disabled=${busy || !file} onClick=${send}>${busy ? "Uploading…" : "Upload"}</button>
+    ${busy ? html`<${Progress} label=${phase || "Working…"} />` : ""}
+    <${FormError} error=${error} fields=${[]} />
+    ${report ? html`<div data-testid="upload-report" data-status=${report.status}>
+      ${report.status === "validated" ? html`<${Notice} kind="ok">${report.filename}: ${num(report.accepted)} of ${num(report.rows)} rows accepted; upload <code>${report.upload_id}</code>.</${Notice}>`
+        : report.status === "rejected" ? html`<${Notice} kind="error">${report.filename} was rejected: ${report.reason}</${Notice}>`
+        : html`<${Notice} kind="warn">${report.message || "The file has not arrived yet."}</${Notice}>`}
+      ${(report.columns || []).length ? html`<table class="data upload-columns"><thead><tr><th>Column</th><th>Kind</th><th>Variable</th></tr></thead>
+        <tbody>${report.columns.map((c) => html`<tr><td><code>${c.column}</code></td><td>${c.kind}</td>
+          <td>${c.matched ? html`<code>${c.matched.code}</code> <small class="muted">${c.matched.by}</small>` : html`<span class="muted">none</span>`}</td></tr>`)}</tbody></table>` : ""}
+      ${(report.rejected_rows || []).length ? html`<details><summary>${report.rejected_rows.length} rejected rows</summary>
+        <ul>${report.rejected_rows.slice(0, 50).map((r) => html`<li>line ${r.line}: ${r.reason}</li>`)}</ul></details>` : ""}
+    </div>` : ""}
+  </div>`;
 }
 
 function allVariables(suggested) {
