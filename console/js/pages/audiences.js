@@ -294,7 +294,7 @@ function SegmentCard({ segment: s }) {
     <ul class="chips">${(s.dominantTraits || []).map((t) => html`<li>${t}</li>`)}</ul>
     ${(s.traits || []).length ? html`<h4>Traits (index: 100 = the whole record set)</h4>
       <table class="data traits"><tbody>${s.traits.slice(0, 4).map((t) => html`<tr><td>${t.label}</td>
-        <td>${t.share !== undefined ? pct(t.share) : t.mean !== undefined ? Number(t.mean).toLocaleString(undefined, { maximumFractionDigits: 1 }) : ""}</td>
+        <td>${t.share !== undefined ? pct(t.share) : t.mean !== undefined ? Number(t.mean).toLocaleString(undefined, { maximumFractionDigits: 1, useGrouping: Math.abs(t.mean) >= 10000 }) : ""}</td>
         <td><span class=${`index ${t.index >= 100 ? "over" : "under"}`}>${t.index}</span></td></tr>`)}</tbody></table>` : ""}
     <h4>Lifestyle</h4>
     ${(s.lifestyle_segments || []).length ? html`<table class="data lifestyle"><tbody>${s.lifestyle_segments.map((l) => html`<tr data-lifestyle=${l.code}>
