@@ -29,7 +29,12 @@ def job(cloud):
 def test_target_a_candidate_segment_and_it_stays_targeted(console, cloud, job):
     ranking = cloud.http.get(f"/api/jobs/{job}/candidate-segments").json()
     assert ranking["segments"] and not any(s["targeted"] for s in ranking["segments"])
-    page = console.open(f"jobs/{job}")
+    # from the candidates page: pick the ad, open its candidate segments
+    page = console.open("candidates")
+    target = page.locator("section[aria-labelledby='target-job-ad']")
+    target.get_by_label("Job ad").select_option(str(job))
+    target.get_by_role("link", name="Rank segments for this ad").click()
+    expect(page).to_have_url(f"{console.base_url}/console/#/jobs/{job}")
     section = page.locator("section[aria-labelledby='job-candidate-segments']")
     rows = section.locator("table.job-segments tbody tr")
     expect(rows).to_have_count(len(ranking["segments"]))
