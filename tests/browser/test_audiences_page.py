@@ -190,3 +190,14 @@ def test_a_first_party_upload_becomes_segments(console):
     expect(page.locator("[data-segment]").first).to_contain_text("No lifestyle groups for this record set")
     expect(page.locator("canvas[data-chart='Segment scatter']")).to_have_attribute(
         "data-points", str(audience["projection"]["sampled"] + len(audience["projection"]["centers"])))
+
+
+def test_first_party_without_an_upload_shows_the_apis_message_at_the_upload_id(console):
+    page = console.open("audiences")
+    page.get_by_role("radiogroup", name="Data type").get_by_label("First party").check()
+    chat = page.get_by_role("form", name="Describe the audience")
+    chat.get_by_label("Your audience in words").fill("young graduates")
+    chat.get_by_role("button", name="Send").click()
+    upload = page.locator(".field", has=page.get_by_label("Upload id"))
+    expect(upload.locator(".field-error")).to_contain_text("POST /api/audiences/uploads")
+    expect(page.get_by_label("Upload id")).to_have_attribute("aria-invalid", "true")
