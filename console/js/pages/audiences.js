@@ -40,11 +40,12 @@ function Builder() {
   const [run, busy, error] = useAction();
 
   const say = (...lines) => setMessages((m) => [...m, ...lines]);
+  // [id, fresh]: the session, and whether it was just started (a fresh one takes process, not refine)
   const session = async () => {
-    if (sessionId) return sessionId;
+    if (sessionId) return [sessionId, false];
     const started = await api.post("/api/nl/start_session");
     setSessionId(started.session_id);
-    return started.session_id;
+    return [started.session_id, true];
   };
   const step = async (id, action, payload) => {
     try {
@@ -64,8 +65,8 @@ function Builder() {
     e.preventDefault();
     const text = input.trim();
     run(async () => {
-      const id = await session();
-      const action = suggested ? "refine" : "process";
+      const [id, fresh] = await session();
+      const action = suggested && !fresh ? "refine" : "process";
       say({ who: "you", text: text || "(empty)" });
       const answer = await step(id, action, { input, ...recordSetPayload() });
       const all = TYPES.flatMap((t) => answer.suggested_variables[t] || []);
