@@ -12,8 +12,9 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "browser" / "screenshots"
 TARGET = ROOT / "docs" / "img" / "console"
-SHOTS = ["audiences", "jobs-list", "jobs-edit", "jobs-test-segmentation", "segments-detail", "segments-list", "learning",
-         "api-down", "segments-detail-390", "jobs-detail-390"]
+SHOTS = ["audiences", "audiences-segments", "audiences-distribute", "jobs-list", "jobs-edit", "jobs-test-segmentation",
+         "jobs-candidate-segments", "segments-detail", "segments-list", "learning", "api-down", "segments-detail-390",
+         "jobs-detail-390", "audiences-390"]
 
 
 def shrink(source: Path, target: Path, width: int, max_height: int) -> int:

@@ -59,8 +59,8 @@ export function query(params) {
   return entries.length ? "?" + new URLSearchParams(entries).toString() : "";
 }
 
-export async function request(method, path, body) {
-  const headers = { Accept: "application/json" };
+async function send(method, path, body, accept = "application/json") {
+  const headers = { Accept: accept };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -79,6 +79,11 @@ export async function request(method, path, body) {
     setToken(null);
     dispatchEvent(new CustomEvent("console:signed-out", { detail: "Your session has expired: sign in again." }));
   }
+  if (!response.ok) await parse(response); // raises the ApiError
+  return response;
+}
+
+async function parse(response) {
   const text = await response.text();
   let data = null;
   if (text) {
@@ -90,6 +95,32 @@ export async function request(method, path, body) {
       (data && data.errors) || [], data);
   }
   return data;
+}
+
+export async function request(method, path, body) {
+  return parse(await send(method, path, body));
+}
+
+// A file the API answers (an export): {blob, filename, size}. A large export answers 302 to a presigned
+// S3 URL, which fetch follows (without the bearer token, as browsers drop it on a cross-origin redirect).
+export async function download(path, fallbackName) {
+  const response = await send("GET", path, undefined, "*/*");
+  const blob = await response.blob();
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const named = /filename="?([^";]+)"?/.exec(disposition);
+  return { blob, filename: named ? named[1] : fallbackName, size: blob.size };
+}
+
+// Hand a Blob to the browser as a download (an anchor with the download attribute).
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = filename;
+  document.body.appendChild(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 export const api = {

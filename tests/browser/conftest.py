@@ -80,10 +80,14 @@ class ConsolePage:
         self.page.wait_for_selector("header.top nav")
         return self.page
 
-    def screenshot(self, name: str, full_page: bool = True) -> Path:
+    def screenshot(self, name: str, full_page: bool = True, element=None) -> Path:
+        """The page (or only `element`, a locator) as screenshots/<name>.png."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}.png"
-        self.page.screenshot(path=str(path), full_page=full_page)
+        if element is not None:
+            element.screenshot(path=str(path))
+        else:
+            self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -96,7 +96,7 @@ def test_a_job_ad_can_be_created_with_the_keyboard_alone(console, cloud):
 def test_pages_fit_the_width_without_sideways_scrolling(console, seeded, width):
     page = console.page
     page.set_viewport_size({"width": width, "height": 844})
-    for route in ["jobs", f"jobs/{seeded['job']}", "segments", f"segments/{seeded['segment']}", "learning"]:
+    for route in ["jobs", f"jobs/{seeded['job']}", "segments", f"segments/{seeded['segment']}", "audiences", "learning"]:
         console.open(route)
         page.wait_for_load_state("networkidle")
         expect(page.locator(".spinner")).to_have_count(0)

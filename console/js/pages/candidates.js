@@ -35,7 +35,10 @@ function Segmentation({ params }) {
           }} options=${{ indexAxis: "y", plugins: { legend: { display: false } } }} />
           <div class="cards">${list.map((s) => html`<${SegmentCard} segment=${s} key=${s.segment_id} />`)}</div>` : ""}
       </${Section}>
-      <${Retrain} onDone=${() => setTick((t) => t + 1)} />
+      <div>
+        <${Retrain} onDone=${() => setTick((t) => t + 1)} />
+        ${hasRoute("GET /api/jobs/{jobAdId}/candidate-segments") && list.length ? html`<${TargetJobAd} />` : ""}
+      </div>
     </div>
     <${CandidateList} segments=${list} initial=${params.segment_id || ""} tick=${tick} />
     <${AddCandidate} onAdded=${() => setTick((t) => t + 1)} />`;
@@ -191,4 +194,22 @@ function CandidateDetail({ id }) {
               }} options=${{ indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { ticks: { callback: (v) => `${Math.round(v * 100)}%` } } } }} />` : ""}`}
         </${Section}>
       </div>`}`;
+}
+
+// Targeting a job ad at these segments happens on the ad (#/jobs/{id}, "Candidate segments"): pick the ad here.
+function TargetJobAd() {
+  const jobs = useLoad(() => api.get("/api/jobs", { limit: 50 }), []);
+  const [chosen, setChosen] = useState("");
+  const items = jobs.data?.items || [];
+  const id = chosen || (items[0] ? String(items[0].jobAdId) : "");
+  return html`<${Section} title="Target a job ad" id="target-job-ad">
+    <p class="muted">A job ad ranks these segments by fit to its skills and seniority; tick the ones its campaign targets.</p>
+    ${jobs.error ? html`<${LoadError} error=${jobs.error} />` : ""}
+    ${!jobs.loading && !items.length && !jobs.error ? html`<p class="empty">No job ads yet: <a href="#/jobs">create one</a>.</p>` : ""}
+    ${items.length ? html`<div class="row">
+      <${Field} label="Job ad" name="jobAdId" value=${id} onInput=${setChosen}
+        options=${items.map((j) => [String(j.jobAdId), `#${j.jobAdId} ${j.title}${(j.targetCandidateSegments || []).length ? ` (targets ${j.targetCandidateSegments.length})` : ""}`])} />
+      <a class="button align-end" href=${`#/jobs/${id}`}>Rank segments for this ad</a>
+    </div>` : ""}
+  </${Section}>`;
 }

@@ -2,7 +2,7 @@
 // "Audience Targeting & Segmentation" section; Test Segmentation (a preview in a modal, nothing saved);
 // schedule, publish, pin a cluster, report performance.
 import { html, useState } from "../lib.js";
-import { api } from "../api.js";
+import { api, hasRoute } from "../api.js";
 import {
   ConfidenceBadge, Field, FormError, LoadError, Modal, Notice, Progress, Section, Spinner, StatusPill,
   num, pct, splitList, useAction, useLoad, when,
@@ -118,6 +118,7 @@ function JobEdit({ id }) {
       <${PinForm} job=${current} onSaved=${setJob} />
       <${PerformanceForm} job=${current} onReported=${() => api.get(`/api/jobs/${id}`).then(setJob)} />
     </div>
+    ${hasRoute("GET /api/jobs/{jobAdId}/candidate-segments") ? html`<${CandidateSegments} job=${current} onSaved=${setJob} />` : ""}
     ${preview ? html`<${TestSegmentation} job=${current} onClose=${() => setPreview(null)} />` : ""}`;
 }
 
@@ -268,5 +269,52 @@ function PerformanceForm({ job, onReported }) {
       ${done ? html`<${Notice} kind="ok">Recorded for cluster ${done.clusterId ?? job.audienceClusterId ?? ""}.</${Notice}>` : ""}
       <${FormError} error=${error} fields=${["platform", "impressions", "clicks", "applies"]} />
     </form>
+  </${Section}>`;
+}
+
+// Targeting the ad at candidate segments (seed 002, issue 11): the promoted candidate model's segments ranked
+// by fit to the ad (GET /api/jobs/{jobAdId}/candidate-segments; the rule is in candidates/targeting.py), a
+// tick per segment, saved as the ad's targetCandidateSegments (PUT /api/jobs/{jobAdId}).
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function CandidateSegments({ job, onSaved }) {
+  const ranking = useLoad(() => api.get(`/api/jobs/${job.jobAdId}/candidate-segments`), [job.jobAdId, job.version]);
+  const [chosen, setChosen] = useState(null);
+  const [run, busy, error] = useAction();
+  const [saved, setSaved] = useState(false);
+  const data = ranking.data;
+  const targeted = chosen ?? (job.targetCandidateSegments || []);
+  const toggle = (id, on) => { setSaved(false); setChosen(on ? [...targeted, id] : targeted.filter((x) => x !== id)); };
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      const ad = await api.put(`/api/jobs/${job.jobAdId}`, { targetCandidateSegments: targeted, expectedVersion: job.version });
+      setChosen(null);
+      onSaved(ad);
+      setSaved(true);
+    });
+  };
+  return html`<${Section} title="Candidate segments" id="job-candidate-segments">
+    ${ranking.loading && !data ? html`<${Spinner} label="Ranking the candidate segments…" />` : ""}
+    ${ranking.error ? html`<${Notice} kind="warn">${ranking.error.message}</${Notice}>` : ""}
+    ${data ? html`<p class="muted">Candidate model <code>${data.modelVersion}</code> · the ad reads as <strong>${data.seniority}</strong>
+        ${" · "}skills it names: ${data.adSkills.length ? data.adSkills.join(", ") : "none the model knows (ranked by seniority alone)"}.
+        Fit = 0.7 × skill fit + 0.3 × seniority fit.</p>
+      <form onSubmit=${submit} aria-label="Target candidate segments" novalidate>
+        <table class="data job-segments"><thead><tr><th>Target</th><th>Segment</th><th>Fit</th><th>Skills</th><th>Seniority</th><th>Matched skills</th></tr></thead>
+          <tbody>${data.segments.map((s) => html`<tr data-candidate-segment=${s.segment_id} data-targeted=${String(targeted.includes(s.segment_id))}>
+            <td><input type="checkbox" aria-label=${`Target ${s.name}`} checked=${targeted.includes(s.segment_id)} onChange=${(e) => toggle(s.segment_id, e.target.checked)} /></td>
+            <td><a href=${`#/candidates?segment_id=${s.segment_id}`}>${s.name}</a> <small class="muted">${num(s.size)} candidates</small></td>
+            <td class="nowrap"><span class="fit" style=${`width:${Math.round(s.score * 60)}px`} aria-hidden="true"></span>${pct(s.score)}</td>
+            <td>${pct(s.skill_fit)}</td><td>${pct(s.seniority_fit)}</td>
+            <td>${s.matched_skills.filter((m) => m.share > 0).map((m) => `${m.skill} (${pct(m.share)})`).join(", ") || "–"}</td></tr>`)}</tbody></table>
+        ${data.unknownTargets.length ? html`<${Notice} kind="warn">Targeted segments the promoted model does not have: ${data.unknownTargets.join(", ")}.</${Notice}>` : ""}
+        <div class="row">
+          <button type="submit" disabled=${busy || chosen === null}>${busy ? "Saving…" : "Save targeting"}</button>
+          <span class="muted align-end">${targeted.length} targeted</span>
+        </div>
+        ${saved ? html`<${Notice} kind="ok">Saved: the ad targets ${plural((job.targetCandidateSegments || []).length, "candidate segment")}.</${Notice}>` : ""}
+        <${FormError} error=${error} fields=${["targetCandidateSegments", "expectedVersion"]} />
+      </form>` : ""}
   </${Section}>`;
 }

@@ -37,6 +37,30 @@ class StartSessionResponse(BaseModel):
     expires_at: str
 
 
+class ProjectionPoints(BaseModel):
+    x: list[float]
+    y: list[float]
+    group_id: list[int]
+
+
+class ProjectionCenter(BaseModel):
+    group_id: int
+    x: float
+    y: float
+
+
+class Projection(BaseModel):
+    """The records on the first two principal axes of the encoded features the clusterer split
+    (segmentation/clustering/projection.py); a seeded sample of at most 2,000 records."""
+
+    method: Literal["pca"]
+    explained_variance_ratio: list[float]
+    records: int
+    sampled: int
+    points: ProjectionPoints | None = Field(description="null in a clean room: no record-level data leaves")
+    centers: list[ProjectionCenter]
+
+
 class ProcessResponse(BaseModel):
     model_config = ConfigDict(extra="allow")
     status: Literal["variables_suggested", "complete"]
@@ -47,6 +71,7 @@ class ProcessResponse(BaseModel):
     segments: list[dict[str, Any]] | None = None
     audience_id: str | None = None
     total_records: int | None = None
+    projection: Projection | None = Field(None, description="confirm: a 2-D picture of the segmented records")
 
 
 class Audience(BaseModel):

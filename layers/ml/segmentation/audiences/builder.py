@@ -234,7 +234,8 @@ def _bounds(payload: dict[str, Any]) -> tuple[float, float]:
 
 def segment(recs: records.RecordSet, column_names: list[str], min_size: float, max_size: float,
             n_clusters: int | None = None) -> dict[str, Any]:
-    """Cluster the records on the columns: {rows, labels, segments, k, objective, seconds}."""
+    """Cluster the records on the columns: {rows, labels, segments, k, projection, objective, seconds}
+    (projection: clustering/projection.py's 2-D PCA of the encoded records and the centres)."""
     started = time.perf_counter()
     matrix = recs.matrix(column_names)
     answered = np.isfinite(matrix).sum(axis=1)
@@ -268,7 +269,11 @@ def segment(recs: records.RecordSet, column_names: list[str], min_size: float, m
         segments.append(segment_record)
     for segment_record, name in zip(segments, profiling.name_segments(ranked)):
         segment_record["name"] = name
-    return {"rows": rows, "labels": labels, "segments": segments, "k": k,
+    from segmentation.clustering.projection import project
+
+    # the console's scatter: the records the clusterer split, on the first two principal axes
+    picture = project(features, labels, getattr(clusterer, "cluster_centers_", None))
+    return {"rows": rows, "labels": labels, "segments": segments, "k": k, "projection": picture,
             "objective": float(getattr(clusterer, "objective_", float("nan"))),
             "seconds": round(time.perf_counter() - started, 3)}
 
@@ -327,7 +332,18 @@ def _confirm(session: dict[str, Any], payload: dict[str, Any], caller: str | Non
                    "seconds": result["seconds"]}, also=[put], caller=caller)
     return {"status": "complete", "segments": public_segments(audience), "audience_id": audience_id,
             "total_records": audience["total_records"], "data_type": chosen["data_type"],
-            "record_set": chosen["record_set"], "session_id": session["session_id"]}
+            "record_set": chosen["record_set"], "session_id": session["session_id"],
+            "projection": public_projection(audience, result["projection"])}
+
+
+def public_projection(audience: dict[str, Any], picture: dict[str, Any]) -> dict[str, Any]:
+    """The confirm answer's 2-D picture (not stored). A clean room shows no records: only the centres of
+    the segments it does not suppress."""
+    if not audience.get("clean_room"):
+        return plain(picture)
+    shown = {s["group_id"] for s in public_segments(audience) if not s.get("suppressed")}
+    return plain({**picture, "sampled": 0, "points": None,
+                  "centers": [c for c in picture["centers"] if c["group_id"] in shown]})
 
 
 def public_segments(audience: dict[str, Any]) -> list[dict[str, Any]]:
