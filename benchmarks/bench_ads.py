@@ -126,13 +126,13 @@ def quartiles(values: list[float]) -> str:
 
 
 def training_embedder():
-    """The training-time embedder (ONNX fp32, the default token cap), cached by text in .cache/embeddings
+    """The training-time embedder (ONNX in serving precision, int8; the default token cap), cached by text in .cache/embeddings
     (git-ignored): the ESCO corpus is embedded once per machine, not once per model and run."""
     from segmentation.text.embedders import cached_embedder, onnx_embedder
     from segmentation.text.training import TrainingParams
 
     cap = TrainingParams.max_tokens
-    return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", f"onnx-{cap}")
+    return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", f"onnx-int8-{cap}")
 
 
 def evaluate_model(model, encoder, ads: list[dict], esco: tuple[list, np.ndarray], off_domain: list[str]) -> dict:

@@ -35,7 +35,7 @@ corpora = args.corpus or [ROOT / "models/corpus/esco_occupations.jsonl", ROOT / 
 docs = [d for p in corpora for d in parse_corpus(Path(p).read_bytes())]
 texts = [document_text(d) for d in docs]
 emb = cached_embedder(onnx_embedder(max_tokens=args.max_tokens), ROOT / ".cache" / "embeddings",
-                      f"onnx-{args.max_tokens}")(texts)
+                      f"onnx-int8-{args.max_tokens}")(texts)
 print(json.dumps({"documents": len(docs), "max_tokens": args.max_tokens}), flush=True)
 esco = np.array([d.label is not None for d in docs])
 truth = [d.label for d in docs if d.label is not None]

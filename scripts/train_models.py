@@ -23,6 +23,7 @@ from segmentation.platform.errors import InvalidInput
 from segmentation.platform.integrity import sha256_hex
 from segmentation.text.corpus import parse_corpus
 from segmentation.text.embedders import EMBEDDERS, cached_embedder, make_embedder
+from segmentation.text.encoder import QUANTIZED
 from segmentation.text.model import ModelArtifactError, TextModel
 from segmentation.text.reduction import REDUCERS
 from segmentation.text.training import TrainingParams, document_text, encoder_info, train_model
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
               "documents": len(documents)}
     embed = make_embedder(args.embedder, params.max_tokens)
     if args.embedding_cache:
-        embed = cached_embedder(embed, args.embedding_cache, f"{args.embedder}-{params.max_tokens or 'full'}")
+        embed = cached_embedder(embed, args.embedding_cache, f"{args.embedder}{'-int8' if args.embedder == 'onnx' and QUANTIZED else ''}-{params.max_tokens or 'full'}")
     model, embeddings, timings = train_model(documents, corpus, embed, params,
                                              encoder_info(), overrides, previous)
     model.save(args.out)

@@ -1,5 +1,6 @@
 """Embedding functions for training: sentence-transformers (torch, the reference implementation) or the
-exported ONNX encoder (what serving and the Lambda training tasks use; same vectors to ~1e-6)."""
+exported ONNX encoder in serving's precision (what serving and the Lambda training tasks use; the fp32 graph
+gives sentence-transformers' vectors to ~1e-6, the int8 one to cosine >= 0.99)."""
 
 import os
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
+from segmentation.text.encoder import QUANTIZED, OnnxEncoder, default_encoder_dir
 
 EMBEDDERS = ("sentence-transformers", "onnx")
 
@@ -36,7 +37,10 @@ def sentence_transformers_embedder(batch_size: int = 64, max_tokens: int | None 
     return embed
 
 
-def onnx_embedder(quantized: bool = False, encoder_dir: Path | None = None, max_tokens: int | None = None):
+def onnx_embedder(quantized: bool = QUANTIZED, encoder_dir: Path | None = None, max_tokens: int | None = None):
+    """The exported encoder, by default in the precision serving runs (encoder.QUANTIZED): a model trained
+    on these vectors is served on exactly the same ones (each text is embedded alone, so batches do not
+    matter), where fp32 training and int8 serving disagreed on 3.6% of held-out ads."""
     encoder = OnnxEncoder(encoder_dir or default_encoder_dir(), quantized=quantized)
     return lambda texts: encoder.embed(texts, max_tokens=max_tokens)
 
