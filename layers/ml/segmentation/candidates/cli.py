@@ -23,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from segmentation.platform.memory import cyclic_collector_paused
+
 DEFAULT_DIR = Path("ml_models") / "candidates"
 
 
@@ -95,6 +97,11 @@ def load_model(directory: Path):
 
 
 def predict_offline(input_path: Path, model_dir: Path, output: Path | None) -> dict[str, Any]:
+    with cyclic_collector_paused():
+        return _predict_offline(input_path, model_dir, output)
+
+
+def _predict_offline(input_path: Path, model_dir: Path, output: Path | None) -> dict[str, Any]:
     from segmentation.candidates.model import features_of, segment_counts
 
     records = _read_input(input_path)

@@ -11,10 +11,8 @@ the whole pool. Above MINIBATCH_ABOVE candidates MiniBatchKMeans replaces KMeans
 has the measurement behind the threshold).
 """
 
-import gc
 import json
 import platform
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -37,6 +35,7 @@ from segmentation.candidates.profiles import build_profiles, skill_display
 from segmentation.clustering.constrained import silhouette_euclidean
 from segmentation.platform.errors import InvalidInput
 from segmentation.platform.integrity import sha256_hex
+from segmentation.platform.memory import cyclic_collector_paused
 
 DEFAULT_CLUSTERS = 5
 MINIBATCH_ABOVE = 300_000
@@ -194,27 +193,12 @@ def _check_pool(records: list[dict[str, Any]], clusters: int | None) -> int:
     return distinct
 
 
-@contextmanager
-def _cyclic_collector_paused():
-    """Training copies the pool into a few small dicts and lists per candidate, kept until it ends and free
-    of reference cycles; meanwhile CPython's cyclic collector would walk every live object again each few
-    thousand allocations (at 100,000 candidates it took ~40% of building the feature records). Paused while
-    training runs, restored as it was; reference counting frees everything as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def train(records: list[dict[str, Any]], params: TrainingParams | None = None,
           previous: CandidateModel | None = None, source: dict[str, Any] | None = None) -> CandidateModel:
     """Fit the pipeline on candidate records (feature dicts; a `candidate_id` orders them, so the same
     pool trains the same model whatever order it arrives in) and build the model: artifacts, profiles,
     names, segment ids matched to `previous`, metrics and gate results."""
-    with _cyclic_collector_paused():
+    with cyclic_collector_paused():
         return _train(records, params or TrainingParams(), previous, source)
 
 
