@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clusters", type=_clusters, default=10, help="K, or auto (silhouette over 6..16)")
     parser.add_argument("--reducer", choices=REDUCERS, default=TrainingParams.reducer)
     parser.add_argument("--seed", type=int, default=TrainingParams.seed)
-    parser.add_argument("--embedder", choices=EMBEDDERS, default="sentence-transformers")
+    parser.add_argument("--embedder", choices=EMBEDDERS, default="onnx",
+                        help="onnx (default): the int8 encoder serving runs; sentence-transformers: the fp32 reference")
     parser.add_argument("--max-tokens", type=int, default=TrainingParams.max_tokens,
                         help="word pieces embedded per text (default %(default)s; 0: the encoder's limit, 256)")
     parser.add_argument("--embedding-cache", type=Path, help="folder caching embeddings by text (git-ignored)")
