@@ -61,7 +61,7 @@ CONTEXT = SimpleNamespace(function_name="f", memory_limit_in_mb=128, invoked_fun
                           aws_request_id="req-1", function_version="$LATEST")
 
 
-def call(method, path, body=None, headers=None, query=None, raw_body=None):
+def request_event(method, path, body=None, headers=None, query=None, raw_body=None) -> dict:
     event = {"version": "2.0", "routeKey": route_key(method, path), "rawPath": path, "rawQueryString": "",
              "headers": {"content-type": "application/json"} if headers is None else headers,
              "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"},
@@ -75,7 +75,11 @@ def call(method, path, body=None, headers=None, query=None, raw_body=None):
     if query:
         event["queryStringParameters"] = query
         event["rawQueryString"] = "&".join(f"{k}={v}" for k, v in query.items())
-    response = handler(event, CONTEXT)
+    return event
+
+
+def call(method, path, body=None, headers=None, query=None, raw_body=None):
+    response = handler(request_event(method, path, body, headers, query, raw_body), CONTEXT)
     return response["statusCode"], json.loads(response["body"])
 
 
@@ -128,14 +132,7 @@ def test_trailing_slash_reaches_the_route():
 
 def test_slashed_deeper_path_on_the_greedy_companion_route_is_redirected_without_the_slash():
     # On AWS, POST /things/7/deeper/ matches no route key but the collection's {proxy+} companion.
-    event_path = "/things/7/deeper/"
-    event = {"version": "2.0", "routeKey": route_key("POST", event_path), "rawPath": event_path,
-             "rawQueryString": "dry=1", "headers": {},
-             "requestContext": {"http": {"method": "POST", "path": event_path, "sourceIp": "127.0.0.1"},
-                                "requestId": "r", "stage": "$default",
-                                "authorizer": {"jwt": {"claims": {"sub": "u-1", "cognito:groups": "[write]"}}}},
-             "isBase64Encoded": False}
-    response = handler(event, CONTEXT)
+    response = handler(request_event("POST", "/things/7/deeper/", query={"dry": "1"}), CONTEXT)
     assert response["statusCode"] == 308
     assert response["headers"]["Location"] == "/things/7/deeper?dry=1"
 
