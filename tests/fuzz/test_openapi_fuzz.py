@@ -49,16 +49,10 @@ def promoted_candidate_model(cloud):
     """The candidates routes answer 503 until a candidate model is promoted (documented). So that the fuzz run
     reaches their real behaviour whatever ran before it (`make fuzz`, or this tier alone), it trains one on
     the demo pool when the stack has none; after the e2e tier there is one already."""
-    from tests.e2e.test_candidates_over_http import demo_rows, wait_for_run
+    from tests.browser.helpers import ensure_candidate_model  # API calls only: no browser needed
+    from tests.e2e.test_candidates_over_http import demo_rows
 
-    if cloud.http.get("/api/candidates/segments").status_code != 503:
-        return
-    created = cloud.http.post("/api/candidates", json={"candidates": demo_rows(120, "fuzz-")})
-    assert created.status_code in (201, 409), created.text
-    started = cloud.http.post("/api/candidates/segmentation/train", json={"clusters": 3})
-    assert started.status_code == 202, started.text
-    run, _steps = wait_for_run(cloud.http, started.json()["run_id"])
-    assert run["status"] == "SUCCEEDED", run
+    ensure_candidate_model(cloud, demo_rows(120, "fuzz-"))
 
 
 @schema.parametrize()
