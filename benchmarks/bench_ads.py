@@ -18,6 +18,7 @@ HEALTHCARE); the two halves are also reported alone.
 
 import json
 import re
+from dataclasses import replace
 import subprocess
 import sys
 import tempfile
@@ -128,11 +129,11 @@ def quartiles(values: list[float]) -> str:
 def training_embedder():
     """The training-time embedder (ONNX in serving precision, int8; the default token cap), cached by text in .cache/embeddings
     (git-ignored): the ESCO corpus is embedded once per machine, not once per model and run."""
-    from segmentation.text.embedders import cached_embedder, onnx_embedder
+    from segmentation.text.embedders import cached_embedder, embedding_cache_key, onnx_embedder
     from segmentation.text.training import TrainingParams
 
     cap = TrainingParams.max_tokens
-    return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", f"onnx-int8-{cap}")
+    return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", embedding_cache_key("onnx", cap))
 
 
 def evaluate_model(model, encoder, ads: list[dict], esco: tuple[list, np.ndarray], off_domain: list[str]) -> dict:
@@ -193,8 +194,9 @@ def k10_nmi() -> list[tuple[str, str, str]]:
     from segmentation.text.training import TrainingParams, document_text, reduce_and_cluster
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
-    esco_docs = parse_corpus(ESCO.read_bytes())
-    both = esco_docs + parse_corpus((ROOT / "models" / "corpus" / "usajobs_ads.jsonl").read_bytes())
+    esco_docs = [replace(d, source=ESCO.stem) for d in parse_corpus(ESCO.read_bytes())]
+    ads_path = ROOT / "models" / "corpus" / "usajobs_ads.jsonl"
+    both = esco_docs + [replace(d, source=ads_path.stem) for d in parse_corpus(ads_path.read_bytes())]
     rows = []
     cap = TrainingParams.max_tokens
     for name, documents in ((f"ESCO alone, token cap {cap}", esco_docs), ("ESCO + USAJOBS (ESCO part scored)", both)):
@@ -204,7 +206,8 @@ def k10_nmi() -> list[tuple[str, str, str]]:
         truth = [documents[i].label for i in esco]
         nmi, ami = [], []
         for seed in (0, 1, 2):
-            found = reduce_and_cluster(embeddings, texts, TrainingParams(clusters=10), seed=seed).labels[esco]
+            found = reduce_and_cluster(embeddings, texts, TrainingParams(clusters=10), seed=seed,
+                                       sources=[d.source for d in documents]).labels[esco]
             nmi.append(normalized_mutual_info_score(truth, found))
             ami.append(adjusted_mutual_info_score(truth, found))
         rows.append((f"pipeline at k=10 on {name}: ESCO NMI / AMI vs ISCO major groups, seeds 0-2",

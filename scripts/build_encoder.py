@@ -3,8 +3,8 @@
     python scripts/build_encoder.py [--out DIR] [--force]
 
 Writes into segmentation/text/encoder (or $ENCODER_DIR) unless --out is given. Does nothing when the
-encoder there was built from the installed model package with the current export recipe, and every file
-matches its sha256.
+encoder there was built from the installed model package with the current export recipe and calibration texts
+(from models/corpus, or $CORPUS_DIR), and every file matches its sha256.
 """
 
 import argparse
@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from segmentation.text.encoder import MANIFEST, EncoderError, default_encoder_dir, verify_encoder_dir
-from segmentation.text.encoder_export import RECIPE, export_encoder, source_package
+from segmentation.platform.integrity import sha256_hex
+from segmentation.text.encoder_export import RECIPE, calibration_texts, export_encoder, source_package
 
 
 def up_to_date(out_dir: Path) -> bool:
@@ -21,8 +22,9 @@ def up_to_date(out_dir: Path) -> bool:
         manifest = verify_encoder_dir(out_dir)
     except EncoderError:
         return False
+    calibration = sha256_hex("\n".join(calibration_texts()).encode("utf-8"))
     return (manifest.get("source_package") == source_package() and manifest.get("export") == RECIPE
-            and "probe" in manifest)
+            and manifest.get("calibration", {}).get("sha256") == calibration and "probe" in manifest)
 
 
 def main(argv: list[str] | None = None) -> int:

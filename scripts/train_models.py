@@ -4,8 +4,9 @@
         [--reducer none|pca|umap|hybrid] [--seed N] [--embedder sentence-transformers|onnx]
         [--max-tokens N] [--embedding-cache DIR] [--overrides FILE] [--previous DIR]
 
-A corpus is a JSON array or JSON Lines of objects with `text` and optional `id`, `title`, `label`; several
---corpus files are joined (ids must stay unique). The default model is trained with
+A corpus is a JSON array or JSON Lines of objects with `text` and optional `id`, `title`, `label`, `source`;
+several --corpus files are joined (ids must stay unique), each file's documents without a `source` taking the
+file's name (without extension) as theirs, so ESCO descriptions and job ads are two sources. The default model is trained with
 `--corpus models/corpus/esco_occupations.jsonl --corpus models/corpus/usajobs_ads.jsonl` (docs/text-segmentation.md).
 --embedding-cache keeps every text's embedding (keyed by its sha256) so that retraining after a corpus edit
 embeds only what changed.
@@ -17,13 +18,13 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from segmentation.platform.errors import InvalidInput
 from segmentation.platform.integrity import sha256_hex
 from segmentation.text.corpus import parse_corpus
-from segmentation.text.embedders import EMBEDDERS, cached_embedder, make_embedder
-from segmentation.text.encoder import QUANTIZED
+from segmentation.text.embedders import EMBEDDERS, cached_embedder, embedding_cache_key, make_embedder
 from segmentation.text.model import ModelArtifactError, TextModel
 from segmentation.text.reduction import REDUCERS
 from segmentation.text.training import TrainingParams, document_text, encoder_info, train_model
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         raws = [path.read_bytes() for path in args.corpus]
-        documents = [document for raw in raws for document in parse_corpus(raw)]
+        documents = [document if document.source else replace(document, source=path.stem)
+                     for path, raw in zip(args.corpus, raws) for document in parse_corpus(raw)]
         duplicates = len(documents) - len({d.id for d in documents})
         if duplicates:
             raise ValueError(f"the corpora share {duplicates} document ids")
@@ -75,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
               "documents": len(documents)}
     embed = make_embedder(args.embedder, params.max_tokens)
     if args.embedding_cache:
-        embed = cached_embedder(embed, args.embedding_cache, f"{args.embedder}{'-int8' if args.embedder == 'onnx' and QUANTIZED else ''}-{params.max_tokens or 'full'}")
+        embed = cached_embedder(embed, args.embedding_cache, embedding_cache_key(args.embedder, params.max_tokens))
     model, embeddings, timings = train_model(documents, corpus, embed, params,
                                              encoder_info(), overrides, previous)
     model.save(args.out)

@@ -5,12 +5,13 @@ from segmentation.text.corpus import MAX_TEXT_CHARS, CorpusError, parse_corpus
 
 
 def test_json_lines_and_json_array_give_the_same_documents():
-    records = [{"id": "a", "text": " Nurse on a ward ", "label": "2"}, {"text": "Welder", "title": "welder"}]
+    records = [{"id": "a", "text": " Nurse on a ward ", "label": "2", "source": "esco"},
+               {"text": "Welder", "title": "welder"}]
     lines = "\n".join(json.dumps(r) for r in records) + "\n\n"
     assert parse_corpus(lines) == parse_corpus(json.dumps(records).encode())
     first, second = parse_corpus(lines)
-    assert (first.id, first.text, first.label) == ("a", "Nurse on a ward", "2")
-    assert (second.id, second.title, second.label) == ("1", "welder", None)
+    assert (first.id, first.text, first.label, first.source) == ("a", "Nurse on a ward", "2", "esco")
+    assert (second.id, second.title, second.label, second.source) == ("1", "welder", None, None)
 
 
 @pytest.mark.parametrize("raw, message", [
@@ -20,6 +21,7 @@ def test_json_lines_and_json_array_give_the_same_documents():
     ('[{"text": 5}]', "item 0: `text` must be a string"),
     ('[{"text": "a", "id": 1}, {"text": "b", "id": "1"}]', "item 1: duplicate id '1'"),
     ('[{"text": "a", "label": ["x"]}]', "item 0: `label` must be a string"),
+    ('[{"text": "a", "source": {"x": 1}}]', "item 0: `source` must be a string"),
     ('["just a string"]', "item 0: expected an object"),
     ("", "corpus has no documents"),
     ("[1, 2", "corpus is not valid JSON"),

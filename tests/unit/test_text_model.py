@@ -81,3 +81,36 @@ def test_hybrid_text_view_at_serving_equals_scikit_learn():
     expected = tfidf.toarray() @ reducer.arrays["components"].T
     np.testing.assert_allclose(reducer._lsa(texts + unseen), expected, atol=1e-6)
     assert not reducer._lsa(unseen).any()
+
+
+def test_hybrid_removes_what_only_separates_the_sources_and_serves_it_without_sources(tmp_path):
+    # Two sources that share their topics but differ by a constant "style" offset (as ESCO descriptions and
+    # job ads do): the fitted reducer takes the offset out, so each topic's texts meet across sources.
+    topics = RNG.normal(size=(4, 16))
+    style = np.zeros(16)
+    style[0] = 3.0
+    rows, texts, sources, topic_of = [], [], [], []
+    for i in range(400):
+        topic, source = i % 4, ("ads", "esco")[i // 200]
+        rows.append(topics[topic] + (style if source == "ads" else -style) + RNG.normal(scale=0.3, size=16))
+        texts.append(f"topic{topic} words{topic} " + ("apply now benefits" if source == "ads" else "describes"))
+        sources.append(source)
+        topic_of.append(topic)
+    embeddings = np.asarray(rows, dtype=np.float32)
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    plain, plain_points = fit_reducer("hybrid", embeddings, texts, seed=0, lsa_components=3)
+    assert "embedding_style" not in plain.arrays
+    assert "embedding_style" not in fit_reducer("hybrid", embeddings, texts, seed=0, lsa_components=3,
+                                                sources=["ads"] * len(texts))[0].arrays
+    reducer, points = fit_reducer("hybrid", embeddings, texts, seed=0, lsa_components=3, sources=sources)
+    assert reducer.arrays["embedding_style"].shape == (1, 16) and reducer.arrays["lsa_style"].shape == (1, 3)
+    is_ads, topic_of = np.asarray(sources) == "ads", np.asarray(topic_of)
+
+    def cross_source_distance(space):  # mean distance between the two sources' centres of the same topic
+        return np.mean([np.linalg.norm(space[is_ads & (topic_of == t)].mean(0) - space[~is_ads & (topic_of == t)].mean(0))
+                        for t in range(4)])
+
+    assert cross_source_distance(points) < 0.25 * cross_source_distance(plain_points)
+    np.testing.assert_allclose(reducer.transform(embeddings, texts), points, atol=1e-5)
+    restored = Reducer(reducer.kind, reducer.params, dict(reducer.arrays))  # what a saved model carries
+    np.testing.assert_allclose(restored.transform(embeddings[:5], texts[:5]), points[:5], atol=1e-5)

@@ -1,5 +1,5 @@
 """Job-ad texts: the rules one ad's text must meet, and training corpora (a JSON array or JSON Lines of
-objects with `text` and optional `id`, `title`, `label`). Light on purpose: request handlers import it."""
+objects with `text` and optional `id`, `title`, `label`, `source`). Light on purpose: request handlers import it."""
 
 import json
 from dataclasses import dataclass
@@ -27,6 +27,9 @@ class Document:
     text: str
     title: str | None = None
     label: str | None = None
+    # What kind of text this is (e.g. occupation descriptions vs job ads). Training removes the direction
+    # that separates the sources' mean embeddings, so clusters group occupations, not writing styles.
+    source: str | None = None
 
 
 class CorpusError(InvalidInput):
@@ -85,7 +88,7 @@ def parse_corpus(raw: bytes | str) -> list[Document]:
             raise CorpusError(f"{where}: duplicate id {doc_id!r}", field=f"{where}.id")
         seen_ids.add(doc_id)
         documents.append(Document(doc_id, text.strip(), _optional_str(record, "title", where),
-                                  _optional_str(record, "label", where)))
+                                  _optional_str(record, "label", where), _optional_str(record, "source", where)))
         if len(documents) > MAX_DOCUMENTS:
             raise CorpusError(f"corpus has more than {MAX_DOCUMENTS} documents", field="corpus")
     if not documents:

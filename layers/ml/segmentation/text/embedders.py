@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from segmentation.text.encoder import QUANTIZED, OnnxEncoder, default_encoder_dir
+from segmentation.text.encoder import MODEL_FP32, MODEL_INT8, QUANTIZED, OnnxEncoder, default_encoder_dir, read_manifest
 
 EMBEDDERS = ("sentence-transformers", "onnx")
 
@@ -53,10 +53,21 @@ def make_embedder(kind: str, max_tokens: int | None = None):
     raise ValueError(f"embedder must be one of {', '.join(EMBEDDERS)}")
 
 
+def embedding_cache_key(kind: str, max_tokens: int | None) -> str:
+    """The `cached_embedder` key for an embedder: its kind, precision and token cap, and for the ONNX encoder the
+    sha256 of the graph it runs, so that vectors cached before an encoder rebuild are never reused."""
+    cap = max_tokens or "full"
+    if kind != "onnx":
+        return f"{kind}-{cap}"
+    graph = MODEL_INT8 if QUANTIZED else MODEL_FP32
+    sha = read_manifest(default_encoder_dir())["files"][graph]
+    return f"onnx-{'int8' if QUANTIZED else 'fp32'}-{cap}-{sha[:12]}"
+
+
 def cached_embedder(embed, directory: Path, key: str):
     """`embed` with a per-text cache in `directory` (`{key}.keys.npy` + `{key}.vectors.npy`, sha256 of each
     text): iterating on a corpus embeds only the texts not embedded before. `key` names the embedder and
-    its settings (e.g. "onnx-fp32-128"); training-time only (the cache is never shipped)."""
+    its settings (`embedding_cache_key`); training-time only (the cache is never shipped)."""
     import hashlib
 
     directory = Path(directory)

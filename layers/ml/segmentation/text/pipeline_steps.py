@@ -142,7 +142,9 @@ def reduce_and_cluster(run_id: str, corpus: dict[str, Any], shards: list[dict[st
     store = _store()
     embeddings = np.concatenate([_get_array(store, s["key"]) for s in sorted(shards, key=lambda s: s["start"])])
     _put_array(store, _stage(run_id, "embeddings.npy"), embeddings)
-    clustering = fit(embeddings, [document_text(d) for d in _documents(corpus)], training_params())
+    documents = _documents(corpus)
+    clustering = fit(embeddings, [document_text(d) for d in documents], training_params(),
+                     sources=[d.source for d in documents])
     for name, array in {"points.npy": clustering.points, "centroids.npy": clustering.centroids,
                         "labels.npy": clustering.labels, **{f"reducer_{n}.npy": a
                                                            for n, a in clustering.reducer.arrays.items()}}.items():

@@ -90,10 +90,12 @@ class Clustering:
 
 
 def reduce_and_cluster(embeddings: np.ndarray, texts: Sequence[str], params: TrainingParams,
-                       seed: int | None = None) -> Clustering:
+                       seed: int | None = None, sources: Sequence[str | None] | None = None) -> Clustering:
+    """Fit the reducer and K-means; `sources` (each text's Document.source) lets the hybrid reducer remove the
+    directions that only separate kinds of text."""
     seed = params.seed if seed is None else seed
     reducer, points = fit_reducer(params.reducer, embeddings, texts, seed, params.n_components, params.n_neighbors,
-                                  params.alpha, params.lsa_components)
+                                  params.alpha, params.lsa_components, sources)
     k_scores: dict[int, float] = {}
     if params.clusters is None:
         low, high = params.k_range
@@ -123,7 +125,8 @@ def evaluate(documents: Sequence[Document], embeddings: np.ndarray, clustering: 
 
     sizes = np.bincount(clustering.labels, minlength=clustering.k)
     rerun = reduce_and_cluster(embeddings, [document_text(d) for d in documents],
-                               replace(params, clusters=clustering.k), seed=params.stability_seed)
+                               replace(params, clusters=clustering.k), seed=params.stability_seed,
+                               sources=[d.source for d in documents])
     metrics: dict[str, Any] = {
         "documents": len(documents),
         "k": clustering.k,
@@ -216,7 +219,8 @@ def train_model(documents: Sequence[Document], corpus: dict[str, Any], embed: Em
     timings: dict[str, float] = {}
     embeddings, timings["embed"] = timed(embed_documents, documents, embed)
     texts = [document_text(d) for d in documents]
-    clustering, timings["reduce_and_cluster"] = timed(reduce_and_cluster, embeddings, texts, params)
+    clustering, timings["reduce_and_cluster"] = timed(reduce_and_cluster, embeddings, texts, params,
+                                                      sources=[d.source for d in documents])
     means = embedding_centroids(embeddings, clustering.labels, clustering.k)
     profiles, timings["profile"] = timed(build_profiles, list(documents), clustering.labels, means, embeddings,
                                          embed)
