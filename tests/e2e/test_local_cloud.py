@@ -71,7 +71,9 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
     sfn = boto3.client("stepfunctions", endpoint_url=cloud.endpoint)
     bucket = stack["resources"]["ArtifactsBucket"]["ref"]
     machine = stack["resources"]["TrainingStateMachine"]["ref"]
-    lines = (ROOT / "models" / "corpus" / "esco_occupations.jsonl").read_text().splitlines()[:700]
+    # 1,000 descriptions: the production stability floor (0.5) holds with margin at k=10 (0.62-0.65 over three
+    # seed pairs on an AMD EPYC); 700 scored 0.43-0.49 there, so the gate failed by CPU (int8 numerics differ).
+    lines = (ROOT / "models" / "corpus" / "esco_occupations.jsonl").read_text().splitlines()[:1000]
     before = model_version(s3, bucket)
     s3.put_object(Bucket=bucket, Key="corpus/e2e.jsonl", Body="\n".join(lines).encode())
     deadline = time.monotonic() + 600
@@ -80,9 +82,10 @@ def test_corpus_upload_runs_the_pipeline_through_step_functions(cloud):
         if executions and executions[0]["status"] != "RUNNING":
             break
         time.sleep(0.2)
-    assert executions[0]["status"] == "SUCCEEDED"
+    described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
     record = json.loads(s3.get_object(Bucket=bucket, Key=f"runs/{executions[0]['name']}.json")["Body"].read())
-    assert record["corpus"]["documents"] == 700
+    assert record["corpus"]["documents"] == 1000
     assert record["promotion"]["previous"] == before
     after = model_version(s3, bucket)
     assert after == record["model"]["version"] != before
