@@ -18,10 +18,10 @@ HEALTHCARE); the two halves are also reported alone.
 
 import json
 import re
-from dataclasses import replace
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -136,9 +136,9 @@ def training_embedder():
     return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", embedding_cache_key("onnx", cap))
 
 
-def evaluate_model(model, encoder, ads: list[dict], esco: tuple[list, np.ndarray], off_domain: list[str]) -> dict:
+def evaluate_model(model, encoder, ads: list[dict], esco: list, off_domain: list[str]) -> dict:
     """Real ads and off-domain text through the serving path (Segmenter, int8); the ESCO descriptions by
-    the model's assignment of their training-time embeddings (ESCO descriptions are shorter than the cap)."""
+    the model's assignment of their training-time vectors (ESCO descriptions are shorter than the cap)."""
     from segmentation.text.serving import Segmenter
     from segmentation.text.training import document_text
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
@@ -157,8 +157,8 @@ def evaluate_model(model, encoder, ads: list[dict], esco: tuple[list, np.ndarray
         result[variant] = {"fit": both, "fit_name": by_name, "fit_industry": by_industry, "confidence": confidence,
                            "targeted": float(np.mean([c >= THRESHOLD for c in confidence])),
                            "clusters": [a["cluster_profile_name"] for a in answers]}
-    documents, embeddings = esco
-    assignment = model.assign(embeddings, [document_text(d) for d in documents])
+    documents, texts = esco, [document_text(d) for d in esco]
+    assignment = model.assign(model.vectors(texts, training_embedder()), texts)
     result["esco_confidence"] = assignment.confidence[::10].tolist()
     result["off_confidence"] = [a["cluster_assignment_confidence"] for a in segmenter.segment(off_domain)]
     labels = [d.label for d in documents]
@@ -191,7 +191,7 @@ def k10_nmi() -> list[tuple[str, str, str]]:
     """ESCO NMI/AMI against the ISCO major groups at k=10, seeds 0-2: the pipeline on ESCO alone with the token
     cap (the issue's floor, 0.33), and the ESCO part of the new corpus (ESCO + USAJOBS)."""
     from segmentation.text.corpus import parse_corpus
-    from segmentation.text.training import TrainingParams, document_text, reduce_and_cluster
+    from segmentation.text.training import TrainingParams, document_text, embed_documents, reduce_and_cluster
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
 
     esco_docs = [replace(d, source=ESCO.stem) for d in parse_corpus(ESCO.read_bytes())]
@@ -201,7 +201,7 @@ def k10_nmi() -> list[tuple[str, str, str]]:
     cap = TrainingParams.max_tokens
     for name, documents in ((f"ESCO alone, token cap {cap}", esco_docs), ("ESCO + USAJOBS (ESCO part scored)", both)):
         texts = [document_text(d) for d in documents]
-        embeddings = training_embedder()(texts)
+        embeddings = embed_documents(documents, training_embedder(), TrainingParams.head_weight)
         esco = [i for i, d in enumerate(documents) if d.label is not None]
         truth = [documents[i].label for i in esco]
         nmi, ami = [], []
@@ -220,11 +220,9 @@ def run() -> list[tuple[str, str, str]]:
     from segmentation.text.corpus import parse_corpus
     from segmentation.text.encoder import OnnxEncoder, default_encoder_dir
     from segmentation.text.model import TextModel
-    from segmentation.text.training import document_text
 
     ads = eval_ads()
-    esco_docs = parse_corpus(ESCO.read_bytes())
-    esco = (esco_docs, training_embedder()([document_text(d) for d in esco_docs]))
+    esco = parse_corpus(ESCO.read_bytes())
     off_domain = off_domain_texts()
     encoder = OnnxEncoder(default_encoder_dir())
     results = {}
@@ -238,7 +236,7 @@ def run() -> list[tuple[str, str, str]]:
         new, encoder, ads, esco, off_domain)
     occupations = len({ad["occupation"] for ad in ads})
     described = (f"{len(ads)} ads over {occupations} occupations; {len(off_domain)} off-domain texts; every 10th "
-                 f"ESCO description ({len(esco_docs[::10])})")
+                 f"ESCO description ({len(esco[::10])})")
     rows = [("labelled real ads (USAJOBS, held out of training)", described, "-")]
     for name, result in results.items():
         rows += rows_for(name, result, len(ads))

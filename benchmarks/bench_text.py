@@ -98,7 +98,7 @@ def quality_and_reproducibility() -> list[tuple[str, str, str]]:
     held_out = [documents[i] for i in order[cut:]]
     model, _, _ = train_model(train_docs, corpus, memo, params, {})
     held_texts = [document_text(d) for d in held_out]
-    reference = model.assign(memo(held_texts), held_texts).cluster_ids
+    reference = model.assign(model.vectors(held_texts, memo), held_texts).cluster_ids
     for name, quantized in (("int8", True), ("fp32", False)):
         served = Segmenter(model, OnnxEncoder(default_encoder_dir(), quantized=quantized), 0.25).segment(held_texts)
         agreement = np.mean([int(r["assigned_cluster_id"]) == c for r, c in zip(served, reference)])
@@ -244,7 +244,8 @@ def token_cap(model_dir) -> list[tuple[str, str, str]]:
     int8 = OnnxEncoder(default_encoder_dir(), quantized=True)
 
     def clusters(cap: int) -> dict[str, np.ndarray]:
-        return {kind: model.assign(int8.embed(texts, max_tokens=cap), texts).cluster_ids for kind, texts in kinds.items()}
+        return {kind: model.assign(model.vectors(texts, lambda batch: int8.embed(batch, max_tokens=cap)), texts).cluster_ids
+                for kind, texts in kinds.items()}
 
     uncapped = clusters(256)
     rows = []

@@ -9,19 +9,25 @@ cached by text in .cache/embeddings.
 
 For each k: silhouette (3,000-point sample), seed stability (mean and smallest ARI between the K-means runs of
 --seeds seeds from 42, n_init=--n-init, as training fits; 2 seeds at n_init=3 moved by 0.1-0.2 between neighbouring k),
-ESCO NMI/AMI against the ISCO major groups, the smallest cluster's share, and how many clusters mix ESCO
-descriptions and ads (10-90% ESCO). The reducer (hybrid) is fitted once. Rule used: the highest silhouette
-among the k whose stability ARI is >= 0.7 and whose smallest cluster holds >= 1% (the promotion gate).
+ESCO NMI/AMI against the ISCO major groups, ESCO AMI against the 42 ISCO sub-major groups (two-digit codes, from
+$ESCO_DIR/occupations_en.csv, default ../shared/data/esco: how well clusters keep occupations apart, adjusted for
+chance so that it does not grow with k by itself), the smallest cluster's share, and how many clusters mix ESCO
+descriptions and ads (10-90% ESCO). The reducer (hybrid) is fitted once. Vectors as training builds them
+(model.text_vectors, --head-weight, default TrainingParams.head_weight). Rule used: among the k >= 16 whose
+smallest cluster holds >= 1% (the promotion gate), the highest AMI against the ISCO sub-major groups.
 Results and the choice: docs/benchmarks.md ("Choosing k").
 """
 import argparse
+import csv
 import json
+import os
 import time
 from pathlib import Path
 
 import numpy as np
 from segmentation.text.corpus import parse_corpus
 from segmentation.text.embedders import cached_embedder, embedding_cache_key, onnx_embedder
+from segmentation.text.model import text_vectors
 from segmentation.text.reduction import fit_reducer
 from segmentation.text.training import TrainingParams, _silhouette, document_text
 from sklearn.cluster import KMeans
@@ -30,6 +36,7 @@ from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, nor
 ROOT = Path(__file__).resolve().parents[1]
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--max-tokens", type=int, default=TrainingParams.max_tokens)
+parser.add_argument("--head-weight", type=float, default=TrainingParams.head_weight)
 parser.add_argument("--corpus", type=Path, action="append")
 parser.add_argument("--seeds", type=int, default=4, help="K-means seeds from 42 (stability: mean ARI over their pairs)")
 parser.add_argument("--n-init", type=int, default=10, help="K-means restarts per seed (training uses 10)")
@@ -39,10 +46,14 @@ corpora = args.corpus or [ROOT / "models/corpus/esco_occupations.jsonl", ROOT / 
 docs = [d for p in corpora for d in parse_corpus(Path(p).read_bytes())]
 sources = [d.source or Path(p).stem for p in corpora for d in parse_corpus(Path(p).read_bytes())]  # as train_models.py
 texts = [document_text(d) for d in docs]
-emb = cached_embedder(onnx_embedder(max_tokens=args.max_tokens), ROOT / ".cache" / "embeddings",
-                      embedding_cache_key("onnx", args.max_tokens))(texts)
-print(json.dumps({"documents": len(docs), "max_tokens": args.max_tokens}), flush=True)
+emb = text_vectors(texts, cached_embedder(onnx_embedder(max_tokens=args.max_tokens), ROOT / ".cache" / "embeddings",
+                                          embedding_cache_key("onnx", args.max_tokens)), args.head_weight)
+print(json.dumps({"documents": len(docs), "max_tokens": args.max_tokens, "head_weight": args.head_weight}), flush=True)
 esco = np.array([d.label is not None for d in docs])
+with open(Path(os.environ.get("ESCO_DIR", ROOT.parent / "shared" / "data" / "esco")) / "occupations_en.csv",
+          newline="", encoding="utf-8") as handle:
+    isco = {row["conceptUri"].rsplit("/", 1)[1]: row["iscoGroup"] for row in csv.DictReader(handle)}
+sub_major = [isco[d.id][:2] for d in docs if d.label is not None]
 truth = [d.label for d in docs if d.label is not None]
 p = TrainingParams()
 t = time.time()
@@ -69,4 +80,5 @@ for k in args.k:
     print(json.dumps({"k": k, "sil": round(_silhouette(pts, a, 42), 4), "stab": round(float(np.mean(pairs)), 3),
           "stab_min": round(float(np.min(pairs)), 3),
           "nmi": round(normalized_mutual_info_score(truth, a[esco]), 3), "ami": round(adjusted_mutual_info_score(truth, a[esco]), 3),
+          "ami_sub_major": round(adjusted_mutual_info_score(sub_major, a[esco]), 3),
           "min_frac": round(sizes.min() / len(docs), 4), "mixed_clusters": mixed, "secs": round(time.time() - t, 1)}), flush=True)

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from segmentation.text.encoder import MANIFEST, EncoderError, default_encoder_dir, verify_encoder_dir
 from segmentation.platform.integrity import sha256_hex
+from segmentation.text.encoder import MANIFEST, EncoderError, default_encoder_dir, verify_encoder_dir
 from segmentation.text.encoder_export import RECIPE, calibration_texts, export_encoder, source_package
 
 

@@ -48,4 +48,5 @@ def test_default_model_ships_with_passing_gates():
     assert manifest["metrics"]["gates"]["passed"] is True
     assert manifest["parameters"]["reducer"] == "hybrid" and manifest["parameters"]["max_tokens"] == 256
     # ESCO + the USAJOBS ads balanced by occupation, k chosen by measurement (docs/benchmarks.md, "Choosing k")
-    assert manifest["corpus"]["documents"] > 6000 and manifest["parameters"]["k"] == 28
+    assert manifest["corpus"]["documents"] > 6000 and manifest["parameters"]["k"] == 32
+    assert manifest["parameters"]["head_weight"] == 1.0  # the head view (docs/text-segmentation.md, "Head view")

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
-from segmentation.text.model import ModelArtifactError, TextModel, calibrate
+from segmentation.text.model import ModelArtifactError, TextModel, calibrate, head_text, text_vectors
 from segmentation.text.reduction import Reducer, fit_reducer
+from segmentation.text.training import TrainingParams
 
 RNG = np.random.default_rng(0)
 CENTRES = np.array([[5.0, 0.0], [0.0, 5.0], [-5.0, 0.0]], dtype=np.float32)
@@ -114,3 +115,52 @@ def test_hybrid_removes_what_only_separates_the_sources_and_serves_it_without_so
     np.testing.assert_allclose(reducer.transform(embeddings, texts), points, atol=1e-5)
     restored = Reducer(reducer.kind, reducer.params, dict(reducer.arrays))  # what a saved model carries
     np.testing.assert_allclose(restored.transform(embeddings[:5], texts[:5]), points[:5], atol=1e-5)
+
+
+@pytest.mark.parametrize("text, head", [
+    ("Registered Nurse - Intensive Care Unit, night shifts. Provide patient care.", "Registered Nurse"),
+    ("Accountant: prepare monthly management accounts.", "Accountant"),
+    ("Senior Python Developer (AWS). Build the data pipelines.", "Senior Python Developer (AWS)"),
+    ("Release engineer for v2.5 of our app! Apply now", "Release engineer for v2.5 of our app"),
+    ("Cook\nPrepare breakfast", "Cook"),
+    ("one two three four five six seven eight nine ten eleven twelve thirteen. Rest",
+     "one two three four five six seven eight nine ten eleven twelve"),
+    ("no sentence end at all", "no sentence end at all"),
+    (". a text that opens with a stop", ". a text that opens with a stop"),  # an empty first sentence
+])
+def test_a_texts_head_is_its_first_sentence_up_to_twelve_words(text, head):
+    assert head_text(text) == head
+
+
+def letter_embed(texts):
+    """A stand-in encoder: each text's letter counts, unit length (records what it was asked to embed)."""
+    letter_embed.calls.append(list(texts))
+    rows = np.array([[t.lower().count(c) + 1e-3 for c in "abcdefghijklmnopqrstuvwxyz"] for t in texts],
+                    np.float32).reshape(-1, 26)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_text_vectors_add_the_heads_embedding_at_the_models_weight():
+    texts = ["Nurse. Care for patients on the ward", "Driver: deliver goods across Europe"]
+    letter_embed.calls = []
+    np.testing.assert_array_equal(text_vectors(texts, letter_embed, 0.0), letter_embed(texts))
+    letter_embed.calls = []
+    mixed = text_vectors(texts, letter_embed, 1.0)
+    assert letter_embed.calls == [texts, ["Nurse", "Driver"]]  # two encoder calls: the texts, then their heads
+    expected = letter_embed(texts) + letter_embed(["Nurse", "Driver"])
+    np.testing.assert_allclose(mixed, expected / np.linalg.norm(expected, axis=1, keepdims=True), atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(mixed, axis=1), 1.0, atol=1e-6)
+    assert text_vectors([], letter_embed, 1.0).shape[0] == 0
+
+
+def test_a_model_builds_vectors_with_its_own_head_weight():
+    points, _ = blobs(20)
+    old = model_from(points)  # trained before the head view: no head_weight in its parameters
+    assert old.head_weight == 0.0
+    np.testing.assert_array_equal(old.vectors(["Nurse. Care"], letter_embed), letter_embed(["Nurse. Care"]))
+    old.manifest["parameters"] = {"head_weight": 1.0}
+    np.testing.assert_allclose(old.vectors(["Nurse. Care"], letter_embed),
+                               text_vectors(["Nurse. Care"], letter_embed, 1.0))
+    assert TrainingParams().head_weight == 1.0
+    with pytest.raises(ValueError, match="head_weight"):
+        TrainingParams(head_weight=-1)

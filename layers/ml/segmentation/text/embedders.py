@@ -10,7 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from segmentation.text.encoder import MODEL_FP32, MODEL_INT8, QUANTIZED, OnnxEncoder, default_encoder_dir, read_manifest
+from segmentation.text.encoder import (
+    MODEL_FP32,
+    MODEL_INT8,
+    QUANTIZED,
+    OnnxEncoder,
+    default_encoder_dir,
+    read_manifest,
+)
 
 EMBEDDERS = ("sentence-transformers", "onnx")
 

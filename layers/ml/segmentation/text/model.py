@@ -18,9 +18,16 @@ gets 1. Typicality falls linearly beyond the median member and reaches 0 once x 
 cluster's own spread again beyond its 99th-percentile member (far from every cluster: a chef's ad for a
 model of tech jobs); separation falls to 0 as x approaches the boundary between two clusters (m -> 0).
 The member distributions are stored as 101 quantiles.
+
+A text's vector (`text_vectors`) is its embedding plus `head_weight` times the embedding of its head, the
+first sentence (a job ad's title: "Registered Nurse - ICU, nights. Provide patient care ..." -> "Registered
+Nurse"), renormalised: the body of an ad is mostly about the employer, the head names the job
+(docs/text-segmentation.md, "Head view"). The weight is the model's (parameters.head_weight; 0 for models
+trained before it), so training, serving and batch jobs build the same vectors.
 """
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +47,27 @@ from segmentation.platform.artifacts import (
 from segmentation.text.reduction import Reducer
 
 QUANTILES = np.linspace(0.0, 1.0, 101)
+HEAD_WORDS = 12
+# A head ends at the first sentence end, colon, line break or spaced dash ("Nurse - nights"), whichever comes first.
+_HEAD_END = re.compile(r"[.!?:;](?:\s|$)|\n|\s[-\u2013|]\s")
+
+
+def head_text(text: str) -> str:
+    """The first sentence of `text`, at most HEAD_WORDS words (the whole text's first words when it has none)."""
+    words = _HEAD_END.split(text.strip(), maxsplit=1)[0].split() or text.split()
+    return " ".join(words[:HEAD_WORDS])
+
+
+def text_vectors(texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray],
+                 head_weight: float) -> np.ndarray:
+    """Unit vectors of `texts`: each embedding plus head_weight times its head's embedding (one more encoder
+    call on the heads, about 9% of the time of 150-word ads: docs/benchmarks.md)."""
+    texts = list(texts)
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    if not head_weight or not texts:
+        return vectors
+    vectors = vectors + np.float32(head_weight) * np.asarray(embed([head_text(t) for t in texts]), dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 
@@ -100,8 +128,17 @@ class TextModel:
         return self.manifest.get("parameters", {}).get("max_tokens")
 
     @property
+    def head_weight(self) -> float:
+        """Weight of a text's head in its vector (module docstring); 0 for models trained before the head view."""
+        return float(self.manifest.get("parameters", {}).get("head_weight") or 0.0)
+
+    @property
     def metric(self) -> str:
         return self.reducer.metric
+
+    def vectors(self, texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        """The vectors `assign` takes for `texts`, with `embed` the model's encoder (at its max_tokens)."""
+        return text_vectors(texts, embed, self.head_weight)
 
     def assign(self, embeddings: np.ndarray, texts: Sequence[str]) -> Assignment:
         points = self.reducer.transform(embeddings, texts)

@@ -104,8 +104,9 @@ def embed_shard(run_id: str, corpus: dict[str, Any], start: int, end: int) -> di
     from segmentation.text.encoder import QUANTIZED
     from segmentation.text.training import embed_documents
 
-    embed = onnx_embedder(quantized=QUANTIZED, max_tokens=training_params().max_tokens)
-    embeddings = embed_documents(_documents(corpus)[start:end], embed)
+    params = training_params()
+    embed = onnx_embedder(quantized=QUANTIZED, max_tokens=params.max_tokens)
+    embeddings = embed_documents(_documents(corpus)[start:end], embed, params.head_weight)
     key = _stage(run_id, f"embeddings/{start:07d}.npy")
     _put_array(_store(), key, embeddings)
     if start == 0:  # the first shard also embeds the industry descriptions, so build_profiles needs no encoder

@@ -52,7 +52,7 @@ class Segmenter:
         self.model, self.encoder, self.threshold = model, encoder, threshold
 
     def segment(self, texts: Sequence[str]) -> list[dict[str, Any]]:
-        embeddings = self.encoder.embed(texts, max_tokens=self.model.max_tokens)
+        embeddings = self.model.vectors(texts, lambda batch: self.encoder.embed(batch, max_tokens=self.model.max_tokens))
         assignment = self.model.assign(embeddings, texts)
         results = []
         for text, cluster, confidence in zip(texts, assignment.cluster_ids, assignment.confidence):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from segmentation.text.corpus import Document
-from segmentation.text.model import TextModel, calibrate
+from segmentation.text.model import TextModel, calibrate, text_vectors
 from segmentation.text.reduction import REDUCERS, Reducer, fit_reducer
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -45,6 +45,9 @@ class TrainingParams:
     # Word pieces embedded per text, at training and serving alike (the manifest's parameters.max_tokens): 256,
     # the encoder's limit; 128 and 192 cut real ads as posted too early (docs/text-segmentation.md, "Token cap").
     max_tokens: int | None = 256
+    # Weight of each text's head (its first sentence: an ad's title) in its vector, model.text_vectors: 1, the
+    # head counts as much as the whole ad (docs/text-segmentation.md, "Head view"); 0 embeds the text alone.
+    head_weight: float = 1.0
     seed: int = 42
     stability_seed: int = 43
     gates: QualityGates = field(default_factory=QualityGates)
@@ -52,6 +55,8 @@ class TrainingParams:
     def __post_init__(self) -> None:
         if self.reducer not in REDUCERS:
             raise ValueError(f"reducer must be one of {', '.join(REDUCERS)}")
+        if self.head_weight < 0:
+            raise ValueError("head_weight must be at least 0")
         if self.clusters is not None and self.clusters < 2:
             raise ValueError("clusters must be at least 2")
 
@@ -61,8 +66,9 @@ def document_text(document: Document) -> str:
     return f"{document.title}. {document.text}" if document.title else document.text
 
 
-def embed_documents(documents: Sequence[Document], embed: Embed) -> np.ndarray:
-    return np.asarray(embed([document_text(d) for d in documents]), dtype=np.float32)
+def embed_documents(documents: Sequence[Document], embed: Embed, head_weight: float) -> np.ndarray:
+    """The documents' vectors as the model will take them (model.text_vectors)."""
+    return text_vectors([document_text(d) for d in documents], embed, head_weight)
 
 
 def _kmeans(points: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +223,7 @@ def train_model(documents: Sequence[Document], corpus: dict[str, Any], embed: Em
     from segmentation.text.profiles import build_profiles
 
     timings: dict[str, float] = {}
-    embeddings, timings["embed"] = timed(embed_documents, documents, embed)
+    embeddings, timings["embed"] = timed(embed_documents, documents, embed, params.head_weight)
     texts = [document_text(d) for d in documents]
     clustering, timings["reduce_and_cluster"] = timed(reduce_and_cluster, embeddings, texts, params,
                                                       sources=[d.source for d in documents])
