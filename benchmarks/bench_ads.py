@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -136,9 +137,9 @@ def training_embedder():
     return cached_embedder(onnx_embedder(max_tokens=cap), ROOT / ".cache" / "embeddings", embedding_cache_key("onnx", cap))
 
 
-def evaluate_model(model, encoder, ads: list[dict], esco: list, off_domain: list[str]) -> dict:
-    """Real ads and off-domain text through the serving path (Segmenter, int8); the ESCO descriptions by
-    the model's assignment of their training-time vectors (ESCO descriptions are shorter than the cap)."""
+def evaluate_model(model, encoder, ads: list[dict], esco: tuple[list, Callable], off_domain: list[str]) -> dict:
+    """Real ads and off-domain text through the serving path (Segmenter, int8); the ESCO descriptions (with the
+    training-time embedder) by the model's assignment of their vectors (ESCO descriptions are shorter than the cap)."""
     from segmentation.text.serving import Segmenter
     from segmentation.text.training import document_text
     from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
@@ -157,8 +158,9 @@ def evaluate_model(model, encoder, ads: list[dict], esco: list, off_domain: list
         result[variant] = {"fit": both, "fit_name": by_name, "fit_industry": by_industry, "confidence": confidence,
                            "targeted": float(np.mean([c >= THRESHOLD for c in confidence])),
                            "clusters": [a["cluster_profile_name"] for a in answers]}
-    documents, texts = esco, [document_text(d) for d in esco]
-    assignment = model.assign(model.vectors(texts, training_embedder()), texts)
+    documents, embed = esco
+    texts = [document_text(d) for d in documents]
+    assignment = model.assign(model.vectors(texts, embed), texts)
     result["esco_confidence"] = assignment.confidence[::10].tolist()
     result["off_confidence"] = [a["cluster_assignment_confidence"] for a in segmenter.segment(off_domain)]
     labels = [d.label for d in documents]
@@ -222,7 +224,7 @@ def run() -> list[tuple[str, str, str]]:
     from segmentation.text.model import TextModel
 
     ads = eval_ads()
-    esco = parse_corpus(ESCO.read_bytes())
+    esco = (parse_corpus(ESCO.read_bytes()), training_embedder())  # one embedder for the three models
     off_domain = off_domain_texts()
     encoder = OnnxEncoder(default_encoder_dir())
     results = {}
@@ -236,7 +238,7 @@ def run() -> list[tuple[str, str, str]]:
         new, encoder, ads, esco, off_domain)
     occupations = len({ad["occupation"] for ad in ads})
     described = (f"{len(ads)} ads over {occupations} occupations; {len(off_domain)} off-domain texts; every 10th "
-                 f"ESCO description ({len(esco[::10])})")
+                 f"ESCO description ({len(esco[0][::10])})")
     rows = [("labelled real ads (USAJOBS, held out of training)", described, "-")]
     for name, result in results.items():
         rows += rows_for(name, result, len(ads))

@@ -20,7 +20,7 @@ Results and the choice: docs/benchmarks.md ("Choosing k").
 import argparse
 import csv
 import json
-import os
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +34,9 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+from build_esco_corpus import DEFAULT_ESCO_DIR  # $ESCO_DIR, else ../shared/data/esco
+
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--max-tokens", type=int, default=TrainingParams.max_tokens)
 parser.add_argument("--head-weight", type=float, default=TrainingParams.head_weight)
@@ -50,8 +53,7 @@ emb = text_vectors(texts, cached_embedder(onnx_embedder(max_tokens=args.max_toke
                                           embedding_cache_key("onnx", args.max_tokens)), args.head_weight)
 print(json.dumps({"documents": len(docs), "max_tokens": args.max_tokens, "head_weight": args.head_weight}), flush=True)
 esco = np.array([d.label is not None for d in docs])
-with open(Path(os.environ.get("ESCO_DIR", ROOT.parent / "shared" / "data" / "esco")) / "occupations_en.csv",
-          newline="", encoding="utf-8") as handle:
+with open(DEFAULT_ESCO_DIR / "occupations_en.csv", newline="", encoding="utf-8") as handle:
     isco = {row["conceptUri"].rsplit("/", 1)[1]: row["iscoGroup"] for row in csv.DictReader(handle)}
 sub_major = [isco[d.id][:2] for d in docs if d.label is not None]
 truth = [d.label for d in docs if d.label is not None]
